@@ -1,0 +1,58 @@
+# webcare: `make run` starts the whole pipeline on this machine; `make test` runs every test.
+# Both set up what is missing (virtualenv, Kafka jars, PostgreSQL for tests) themselves.
+
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run demo stop test test-unit lint format schemas venv kafka clean help
+
+help:
+	@echo "make run     start Kafka and every service (Ctrl-C or 'make stop' ends it)"
+	@echo "make demo    the same, then replay deploy/demo/mentions.jsonl through it"
+	@echo "make test    run the unit, service and end-to-end tests (real Kafka, PostgreSQL)"
+	@echo "make lint    ruff and mypy"
+	@echo "make stop    stop what 'make run' started"
+
+$(STAMP): pyproject.toml constraints.txt
+	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) (Python 3.11)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+kafka:
+	bash deploy/kafka/fetch.sh
+
+run: venv kafka
+	bash deploy/run.sh
+
+demo: venv kafka
+	WEBCARE_DEMO=1 bash deploy/run.sh
+
+stop:
+	bash deploy/stop.sh
+
+test: venv kafka
+	bash deploy/postgres/ensure.sh
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-unit: venv
+	$(BIN)/pytest tests/unit $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy services schemas
+
+format: venv
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+schemas: venv
+	$(BIN)/python -m schemas
+
+clean:
+	rm -rf $(VENV) .state .pytest_cache .mypy_cache .ruff_cache

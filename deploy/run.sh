@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# `make run`: starts Kafka (unless WEBCARE_KAFKA_BOOTSTRAP names a cluster), creates the
+# topics, starts every service, prints where everything is, and runs until Ctrl-C or
+# `make stop`; then stops every service (SIGTERM, then SIGKILL after a grace period)
+# and the broker it started. WEBCARE_DEMO=1 also replays deploy/demo/mentions.jsonl.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+bin="$root/.venv/bin"
+export WEBCARE_STATE_DIR="${WEBCARE_STATE_DIR:-$root/.state}"
+run_dir="$WEBCARE_STATE_DIR/run"
+logs="$WEBCARE_STATE_DIR/logs"
+mkdir -p "$run_dir" "$logs"
+services=(ingest classify route notify history)
+
+started_kafka=0
+if [ -z "${WEBCARE_KAFKA_BOOTSTRAP:-}" ]; then
+  bash deploy/kafka/start.sh
+  export WEBCARE_KAFKA_BOOTSTRAP="127.0.0.1:${WEBCARE_KAFKA_PORT:-9092}"
+  started_kafka=1
+else
+  echo "using the Kafka cluster at $WEBCARE_KAFKA_BOOTSTRAP"
+fi
+
+stopping=0
+cleanup() {
+  [ "$stopping" = 1 ] && return
+  stopping=1
+  echo; echo "stopping webcare..."
+  bash deploy/stop.sh --services-only
+  if [ "$started_kafka" = 1 ]; then bash deploy/kafka/stop.sh; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+"$bin/webcare" topics create
+
+for service in "${services[@]}"; do
+  "$bin/python" -m "services.$service" >>"$logs/$service.log" 2>&1 &
+  echo $! >"$run_dir/$service.pid"
+done
+
+wait_http() {  # url, name: bounded wait for a health endpoint
+  for _ in $(seq 1 120); do
+    if "$bin/python" -c "import sys,httpx; sys.exit(httpx.get('$1', timeout=1).status_code != 200)" 2>/dev/null; then
+      return 0
+    fi
+    sleep 0.5
+  done
+  echo "$2 did not become healthy; see $logs/$2.log" >&2
+  return 1
+}
+ingest_url="http://${WEBCARE_INGEST_HOST:-127.0.0.1}:${WEBCARE_INGEST_PORT:-8001}"
+api_url="http://${WEBCARE_HISTORY_HOST:-127.0.0.1}:${WEBCARE_HISTORY_PORT:-8000}"
+wait_http "$ingest_url/health" ingest
+wait_http "$api_url/health" history
+
+cat <<INFO
+
+webcare is running.
+  ingest      POST $ingest_url/v1/mentions
+  history API $api_url/docs  (GET /v1/mentions/{id}, /v1/relationships/{id}/conversation)
+  Kafka       $WEBCARE_KAFKA_BOOTSTRAP   topics: ${WEBCARE_TOPIC_PREFIX:-webcare}.*
+  metrics     :${WEBCARE_INGEST_METRICS_PORT:-9101} ingest  :${WEBCARE_CLASSIFY_METRICS_PORT:-9102} classify  :${WEBCARE_ROUTE_METRICS_PORT:-9103} route  :${WEBCARE_NOTIFY_METRICS_PORT:-9104} notify  :${WEBCARE_HISTORY_METRICS_PORT:-9105} history
+  logs        $logs/<service>.log
+  watch a department queue:  .venv/bin/webcare watch service
+Ctrl-C or 'make stop' stops everything.
+INFO
+
+if [ "${WEBCARE_DEMO:-0}" = 1 ]; then
+  "$bin/webcare" replay deploy/demo/mentions.jsonl
+fi
+
+# Run until a service dies or we are told to stop.
+while true; do
+  for service in "${services[@]}"; do
+    [ -f "$run_dir/$service.pid" ] || exit 0  # `make stop` took the services down
+    if ! kill -0 "$(cat "$run_dir/$service.pid")" 2>/dev/null; then
+      echo "$service exited; last lines of $logs/$service.log:" >&2
+      tail -n 20 "$logs/$service.log" >&2
+      exit 1
+    fi
+  done
+  sleep 2 &
+  wait $! || true
+done

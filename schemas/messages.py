@@ -1,0 +1,218 @@
+"""The message models; every one carries `schema_version`."""
+
+from __future__ import annotations
+
+import base64
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+
+def _as_utc(value: datetime) -> datetime:
+    """Naive datetimes are taken as UTC so every stored time compares with every other."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+UtcDatetime = Annotated[datetime, AfterValidator(_as_utc)]
+MentionId = Annotated[str, Field(min_length=3, max_length=300, pattern=r"^[a-z0-9_.-]+:.+$")]
+Slug = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+
+
+class Sentiment(StrEnum):
+    NEGATIVE = "negative"
+    NEUTRAL = "neutral"
+    POSITIVE = "positive"
+
+
+class Contract(BaseModel):
+    """Base of every message: unknown fields are kept out, so a typo is an error, not data."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Author(Contract):
+    id: str = Field(min_length=1, max_length=200)
+    handle: str = Field(min_length=1, max_length=200)
+    display_name: str | None = Field(default=None, max_length=300)
+    profile_url: str | None = Field(default=None, max_length=2000)
+    followers: int | None = Field(default=None, ge=0)
+
+
+class Mention(Contract):
+    """One public message about the organisation, normalised by ingest."""
+
+    schema_version: Literal[1] = 1
+    id: MentionId
+    source: Slug
+    external_id: str = Field(min_length=1, max_length=200)
+    relationship_id: str = Field(min_length=1, max_length=100)
+    thread_id: str = Field(min_length=1, max_length=300)
+    author: Author
+    text: str = Field(max_length=20_000)
+    lang: str | None = Field(default=None, max_length=8)
+    created_at: UtcDatetime
+    url: str | None = Field(default=None, max_length=2000)
+    in_reply_to: str | None = Field(default=None, max_length=300)
+    ingested_at: UtcDatetime
+
+
+class ClassifiedMention(Contract):
+    """A mention with its topics: `scores` for every topic considered, `topics` those kept."""
+
+    schema_version: Literal[1] = 1
+    mention: Mention
+    topics: list[str]
+    scores: dict[str, float]
+    sentiment: Sentiment
+    model_version: str
+    classified_at: UtcDatetime
+
+
+class DepartmentRoute(Contract):
+    """One department a mention goes to, and why."""
+
+    department: Slug
+    matched_topics: list[str] = Field(default_factory=list)
+    rule: str
+
+
+class RoutingDecision(Contract):
+    """Where a classified mention goes: every department that should see it."""
+
+    schema_version: Literal[1] = 1
+    decision_id: str
+    kind: Literal["mention"] = "mention"
+    relationship_id: str
+    classified: ClassifiedMention
+    departments: list[DepartmentRoute] = Field(min_length=1)
+    priority: Literal["low", "normal", "high", "urgent"] = "normal"
+    sla_deadline: UtcDatetime | None = None
+    decided_at: UtcDatetime
+
+
+class DepartmentDelivery(Contract):
+    """What a department's queue (`webcare.dept.<slug>`) carries: one mention for one department."""
+
+    schema_version: Literal[1] = 1
+    delivery_id: str
+    decision_id: str
+    department: Slug
+    route: DepartmentRoute
+    relationship_id: str
+    mention: Mention
+    topics: list[str]
+    sentiment: Sentiment
+    priority: Literal["low", "normal", "high", "urgent"]
+    sla_deadline: UtcDatetime | None = None
+    conversation_url: str | None = None
+    created_at: UtcDatetime
+
+
+class DeliveryOutcome(StrEnum):
+    DELIVERED = "delivered"
+    FAILED = "failed"
+    DEAD_LETTERED = "dead_lettered"
+
+
+class DeliveryReceipt(Contract):
+    """One delivery attempt's result; idempotent by `receipt_id`."""
+
+    schema_version: Literal[1] = 1
+    receipt_id: str
+    delivery_id: str
+    mention_id: MentionId
+    relationship_id: str
+    department: Slug
+    channel: Literal["kafka", "webhook", "slack", "teams", "email", "stream"]
+    target: str
+    outcome: DeliveryOutcome
+    attempt: int = Field(ge=1)
+    status_code: int | None = None
+    error: str | None = None
+    ingested_at: UtcDatetime | None = None
+    at: UtcDatetime
+
+
+class ConversationEventKind(StrEnum):
+    CLAIMED = "claimed"
+    RELEASED = "released"
+    REPLIED = "replied"
+    RETAGGED = "retagged"
+    RESOLVED = "resolved"
+    LINKED = "linked"
+
+
+class ConversationEvent(Contract):
+    """Something a person did in a conversation; written by the API, read by every service."""
+
+    schema_version: Literal[1] = 1
+    event_id: str
+    kind: ConversationEventKind
+    relationship_id: str
+    mention_id: MentionId | None = None
+    department: Slug | None = None
+    actor: str
+    text: str | None = None
+    channel: str | None = None
+    topics: list[str] | None = None
+    linked_relationship_id: str | None = None
+    at: UtcDatetime
+
+
+class DeadLetter(Contract):
+    """Input a stage could not handle, with the reason and the bytes exactly as received."""
+
+    schema_version: Literal[1] = 1
+    stage: str
+    reason: str = Field(max_length=100)
+    detail: str = Field(default="", max_length=4000)
+    topic: str | None = None
+    partition: int | None = None
+    offset: int | None = None
+    key_b64: str | None = None
+    original_b64: str
+    at: UtcDatetime
+
+    @classmethod
+    def of(
+        cls,
+        *,
+        stage: str,
+        reason: str,
+        original: bytes,
+        detail: str = "",
+        topic: str | None = None,
+        partition: int | None = None,
+        offset: int | None = None,
+        key: bytes | None = None,
+        at: datetime,
+    ) -> DeadLetter:
+        return cls(
+            stage=stage,
+            reason=reason,
+            detail=detail[:4000],
+            topic=topic,
+            partition=partition,
+            offset=offset,
+            key_b64=base64.b64encode(key).decode() if key is not None else None,
+            original_b64=base64.b64encode(original).decode(),
+            at=at,
+        )
+
+    def original(self) -> bytes:
+        return base64.b64decode(self.original_b64)
+
+
+MESSAGE_MODELS: dict[str, type[Contract]] = {
+    "Mention": Mention,
+    "ClassifiedMention": ClassifiedMention,
+    "RoutingDecision": RoutingDecision,
+    "DepartmentDelivery": DepartmentDelivery,
+    "DeliveryReceipt": DeliveryReceipt,
+    "ConversationEvent": ConversationEvent,
+    "DeadLetter": DeadLetter,
+}

@@ -1,0 +1,1 @@
+"""The webcare services: one package per process, `python -m services.<name>`."""

@@ -1,0 +1,1 @@
+"""Classify: tags each raw mention with topics and sentiment."""

@@ -1,0 +1,1 @@
+"""Runtime helpers every service shares: settings, topic names, Kafka, DLQ, logs, metrics."""

@@ -1,0 +1,38 @@
+"""Process settings from `WEBCARE_*` environment variables (pydantic-settings).
+
+Every service's settings extend `CommonSettings`; service-specific fields carry
+an explicit alias (`WEBCARE_INGEST_PORT`, ...) so one environment can hold the
+settings of every service at once, as `make run` does.
+"""
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+class CommonSettings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="WEBCARE_", extra="ignore", validate_by_name=True, validate_by_alias=True
+    )
+
+    kafka_bootstrap: str = Field(
+        default="127.0.0.1:9092", description="Kafka bootstrap servers, comma-separated."
+    )
+    topic_prefix: str = Field(
+        default="webcare",
+        pattern=r"^[A-Za-z0-9._-]+$",
+        description="Prefix of every topic and consumer group; tests use their own.",
+    )
+    topic_partitions: int = Field(default=3, ge=1, le=1000)
+    topic_replication: int = Field(default=1, ge=1, le=10)
+    organisation_config: Path = Field(
+        default=REPO_ROOT / "deploy" / "config" / "organisation.yaml",
+        description="Path of the organisation policy YAML.",
+    )
+    log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
+    state_dir: Path = Field(
+        default=REPO_ROOT / ".state", description="Where services keep local state (Faust tables)."
+    )

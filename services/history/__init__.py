@@ -1,0 +1,1 @@
+"""History: projects every topic into a database and serves conversations over HTTP."""

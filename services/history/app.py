@@ -1,0 +1,117 @@
+"""Faust wiring of history: one agent per topic writes to the database; the API runs alongside.
+
+Each agent validates the bytes with the topic's contract, dead-letters what
+does not fit, and applies the rest in a worker thread so the event loop (which
+also serves HTTP) never waits on the database. The FastAPI app is served by
+uvicorn inside the same worker, as a Faust service, and leaves SIGTERM to the
+worker so one owner drives a graceful shutdown.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Awaitable, Callable
+
+import faust
+from fastapi import FastAPI
+from faust.contrib.asgi import AsgiService
+from pydantic import ValidationError
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from schemas import ClassifiedMention, ConversationEvent, DeliveryReceipt, Mention, RoutingDecision
+from services.common.faust_runtime import DeadLetters, Rejected, handle_each, make_app, raw_topic
+from services.common.metrics import STAGE_SECONDS
+from services.common.topics import TopicNames
+from services.common.validation import describe
+from services.history.api import create_api
+from services.history.database import session_factories
+from services.history.projection import Message, ProjectionFailed, project
+from services.history.settings import HistorySettings
+
+STAGE = "history"
+
+Handler = Callable[[bytes, bytes | None], Awaitable[None]]
+
+
+def invalid_reason(model: type[Message]) -> str:
+    """`invalid_<model>` in snake case, e.g. `invalid_routing_decision`, for the DLQ reason."""
+    return "invalid_" + re.sub(r"(?<!^)(?=[A-Z])", "_", model.__name__).lower()
+
+
+def decode(model: type[Message], value: bytes) -> Message:
+    try:
+        return model.model_validate_json(value)
+    except ValidationError as err:
+        problems = "; ".join(describe(err))
+        raise Rejected(invalid_reason(model), problems) from err
+
+
+def projector(model: type[Message], session_factory: Callable[[], Session]) -> Handler:
+    """The per-message handler of one topic: validate, then store in a thread."""
+
+    async def handle(value: bytes, _key: bytes | None) -> None:
+        with STAGE_SECONDS.labels(stage=STAGE).time():
+            message = decode(model, value)
+            try:
+                await asyncio.to_thread(project, session_factory, message)
+            except ProjectionFailed as err:
+                raise Rejected("projection_failed", f"{err}: {err.__cause__}") from err
+
+    return handle
+
+
+def api_service(api: FastAPI, host: str, port: int) -> type[AsgiService]:
+    """A Faust service serving `api` with uvicorn on the worker's loop.
+
+    faust's AsgiService turns uvicorn's `capture_signals` into a no-op (SIGTERM
+    stays with the Faust worker, which stops this service) and sets
+    `should_exit` when the service stops.
+    """
+    return type(
+        "HistoryApi",
+        (AsgiService,),
+        {
+            "asgi_app": api,
+            "host": host,
+            "port": port,
+            "uvicorn_options": {"timeout_graceful_shutdown": 5, "access_log": False},
+        },
+    )
+
+
+def build_app(settings: HistorySettings, engine: Engine) -> faust.App:
+    app = make_app(STAGE, settings)
+    topics = TopicNames(settings.topic_prefix)
+    dead_letters = DeadLetters(app, topics, STAGE)
+    readers, writers = session_factories(engine)
+    inputs: list[tuple[str, str, type[Message]]] = [
+        ("mentions", topics.raw, Mention),
+        ("classified", topics.classified, ClassifiedMention),
+        ("routed", topics.routed, RoutingDecision),
+        ("receipts", topics.notifications_sent, DeliveryReceipt),
+        ("events", topics.conversation_events, ConversationEvent),
+    ]
+    for label, topic_name, model in inputs:
+        _add_agent(
+            app, f"history.store_{label}", raw_topic(app, topic_name), model, writers, dead_letters
+        )
+    app.service(api_service(create_api(readers), settings.host, settings.port))
+    return app
+
+
+def _add_agent(
+    app: faust.App,
+    name: str,
+    topic: faust.types.TopicT,
+    model: type[Message],
+    writers: Callable[[], Session],
+    dead_letters: DeadLetters,
+) -> None:
+    handler = projector(model, writers)
+
+    async def store(stream: faust.StreamT) -> None:
+        await handle_each(stream, handler, dead_letters)
+
+    app.agent(topic, name=name)(store)

@@ -1,0 +1,227 @@
+"""Applies one validated message to the history database, idempotently.
+
+Each message is keyed by its own id, so a replay after a crash writes the
+same rows again instead of new ones. Topics are consumed independently, in
+any order: a raw mention arriving after its classification only fills gaps,
+an older classification or routing decision never overwrites a newer one
+(compared by `classified_at` / `decided_at`), and receipts and events are
+stored before their mention exists. Nothing here knows Kafka or Faust.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from prometheus_client import Counter
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+
+from schemas import ClassifiedMention, ConversationEvent, DeliveryReceipt, Mention, RoutingDecision
+from services.history.database import (
+    ConversationEventRow,
+    DeliveryReceiptRow,
+    MentionRouteRow,
+    MentionRow,
+)
+
+log = logging.getLogger(__name__)
+
+Message = Mention | ClassifiedMention | RoutingDecision | DeliveryReceipt | ConversationEvent
+
+APPLIED = Counter(
+    "webcare_history_applied_total",
+    "Messages the history projection wrote to the database (replays included).",
+    ["kind"],
+)
+
+# Fields of a mention that a later copy may fill in when an earlier one lacked them.
+_FILLABLE = ("lang", "url", "in_reply_to")
+
+
+class HistoryError(Exception):
+    """Base of the history service's own errors."""
+
+
+class ProjectionFailed(HistoryError):
+    """The database refused a message after every retry."""
+
+
+def apply_mention(session: Session, mention: Mention) -> MentionRow:
+    """Stores a mention once; a replay or a later copy only fills what is missing."""
+    row = session.get(MentionRow, mention.id)
+    if row is None:
+        row = MentionRow(
+            id=mention.id,
+            source=mention.source,
+            external_id=mention.external_id,
+            relationship_id=mention.relationship_id,
+            thread_id=mention.thread_id,
+            author=mention.author.model_dump(mode="json"),
+            text=mention.text,
+            lang=mention.lang,
+            created_at=mention.created_at,
+            url=mention.url,
+            in_reply_to=mention.in_reply_to,
+            ingested_at=mention.ingested_at,
+        )
+        session.add(row)
+        return row
+    for field in _FILLABLE:
+        value = getattr(mention, field)
+        if getattr(row, field) is None and value is not None:
+            setattr(row, field, value)
+    # A re-ingest gets a new ingested_at; the first time the mention was seen is what counts.
+    row.ingested_at = min(row.ingested_at, mention.ingested_at)
+    return row
+
+
+def apply_classified(session: Session, classified: ClassifiedMention) -> MentionRow:
+    """Sets topics, scores and sentiment, unless a newer classification is already stored."""
+    row = apply_mention(session, classified.mention)
+    if row.classified_at is None or classified.classified_at >= row.classified_at:
+        row.topics = list(classified.topics)
+        row.scores = dict(classified.scores)
+        row.sentiment = classified.sentiment.value
+        row.model_version = classified.model_version
+        row.classified_at = classified.classified_at
+    return row
+
+
+def apply_routing(session: Session, decision: RoutingDecision) -> MentionRow:
+    """Sets priority and SLA deadline and records every department the mention went to.
+
+    Routes are additive: a department that once received the mention stays on
+    record even if a later decision leaves it out, because it did see it.
+    """
+    row = apply_classified(session, decision.classified)
+    newest = row.decided_at is None or decision.decided_at >= row.decided_at
+    if newest:
+        row.priority = decision.priority
+        row.sla_deadline = decision.sla_deadline
+        row.decision_id = decision.decision_id
+        row.decided_at = decision.decided_at
+    for route in decision.departments:
+        stored = session.get(MentionRouteRow, (row.id, route.department))
+        if stored is None:
+            session.add(
+                MentionRouteRow(
+                    mention_id=row.id,
+                    department=route.department,
+                    matched_topics=list(route.matched_topics),
+                    rule=route.rule,
+                    decision_id=decision.decision_id,
+                )
+            )
+        elif newest:
+            stored.matched_topics = list(route.matched_topics)
+            stored.rule = route.rule
+            stored.decision_id = decision.decision_id
+    return row
+
+
+def apply_receipt(session: Session, receipt: DeliveryReceipt) -> DeliveryReceiptRow:
+    """Stores a delivery attempt once; its mention may not be stored yet."""
+    row = session.get(DeliveryReceiptRow, receipt.receipt_id)
+    if row is None:
+        row = DeliveryReceiptRow(
+            receipt_id=receipt.receipt_id,
+            delivery_id=receipt.delivery_id,
+            mention_id=receipt.mention_id,
+            relationship_id=receipt.relationship_id,
+            department=receipt.department,
+            channel=receipt.channel,
+            target=receipt.target,
+            outcome=receipt.outcome.value,
+            attempt=receipt.attempt,
+            status_code=receipt.status_code,
+            error=receipt.error,
+            at=receipt.at,
+        )
+        session.add(row)
+    return row
+
+
+def apply_event(session: Session, event: ConversationEvent) -> ConversationEventRow:
+    """Stores a conversation event once; events are facts and never change."""
+    row = session.get(ConversationEventRow, event.event_id)
+    if row is None:
+        row = ConversationEventRow(
+            event_id=event.event_id,
+            kind=event.kind.value,
+            relationship_id=event.relationship_id,
+            mention_id=event.mention_id,
+            department=event.department,
+            actor=event.actor,
+            text=event.text,
+            channel=event.channel,
+            topics=list(event.topics) if event.topics is not None else None,
+            linked_relationship_id=event.linked_relationship_id,
+            at=event.at,
+        )
+        session.add(row)
+    return row
+
+
+APPLY: dict[type[Any], tuple[str, Callable[[Session, Any], object]]] = {
+    Mention: ("mention", apply_mention),
+    ClassifiedMention: ("classified", apply_classified),
+    RoutingDecision: ("routing", apply_routing),
+    DeliveryReceipt: ("receipt", apply_receipt),
+    ConversationEvent: ("event", apply_event),
+}
+
+
+def mention_id_of(message: Message) -> str | None:
+    """The correlation id for logs: the mention a message is about, if any."""
+    if isinstance(message, Mention):
+        return message.id
+    if isinstance(message, ClassifiedMention):
+        return message.mention.id
+    if isinstance(message, RoutingDecision):
+        return message.classified.mention.id
+    return message.mention_id
+
+
+RETRY_DELAYS_S: Sequence[float] = (0.2, 0.5, 1.0, 2.0, 5.0)
+
+
+def project(
+    session_factory: Callable[[], Session],
+    message: Message,
+    retry_delays_s: Sequence[float] | None = None,
+) -> None:
+    """Applies and commits one message; blocking, so the event loop runs it in a thread.
+
+    Two writers may insert the same new mention at once (the raw and the
+    classified topic are consumed side by side): the loser's IntegrityError is
+    retried, and the retry finds the row. A database that is briefly away
+    (OperationalError) is retried with back-off. Both are bounded; then
+    ProjectionFailed, and the caller dead-letters the message.
+    """
+    kind, apply = APPLY[type(message)]
+    if retry_delays_s is None:
+        retry_delays_s = RETRY_DELAYS_S
+    for attempt in range(len(retry_delays_s) + 1):
+        try:
+            with session_factory() as session, session.begin():
+                apply(session, message)
+        except (IntegrityError, OperationalError) as err:
+            if attempt == len(retry_delays_s):
+                raise ProjectionFailed(f"{kind} not stored: {type(err).__name__}") from err
+            log.info(
+                "projection retried",
+                extra={
+                    "kind": kind,
+                    "mention_id": mention_id_of(message),
+                    "attempt": attempt + 1,
+                    "error": type(err).__name__,
+                },
+            )
+            if isinstance(err, OperationalError):
+                time.sleep(retry_delays_s[attempt])
+            continue
+        APPLIED.labels(kind=kind).inc()
+        return

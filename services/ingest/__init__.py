@@ -1,0 +1,1 @@
+"""Ingest: turns what the outside world sends into `Mention`s on `webcare.mentions.raw`."""

@@ -1,0 +1,105 @@
+"""The ingest HTTP API: `POST /v1/mentions` (one mention or a batch)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from services.ingest.normalise import InvalidMention, normalise, parse_batch
+from services.ingest.publisher import MentionPublisher, PublishFailed
+from services.ingest.settings import IngestSettings
+
+
+class Accepted(BaseModel):
+    accepted: int
+    ids: list[str]
+
+
+class Problem(BaseModel):
+    error: str
+    problems: list[str]
+
+
+def _source_hint(body: bytes) -> str:
+    """The `source` field of a refused body, for the metric label; 'unknown' when unreadable."""
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError):
+        return "unknown"
+    first = data[0] if isinstance(data, list) and data else data
+    source = first.get("source") if isinstance(first, dict) else None
+    return (
+        source
+        if isinstance(source, str) and source.isidentifier() and len(source) < 30
+        else ("unknown")
+    )
+
+
+def create_app(settings: IngestSettings, publisher: MentionPublisher) -> FastAPI:
+    app = FastAPI(title="webcare ingest", version="1")
+
+    def refuse(status: int, body: bytes, reason: str, problems: list[str]) -> JSONResponse:
+        publisher.dead_letter(body, reason, "; ".join(problems), _source_hint(body))
+        return JSONResponse(
+            status_code=status, content=Problem(error=reason, problems=problems).model_dump()
+        )
+
+    @app.get("/health")
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.post(
+        "/v1/mentions",
+        status_code=202,
+        response_model=Accepted,
+        responses={
+            400: {"model": Problem},
+            413: {"model": Problem},
+            422: {"model": Problem},
+            503: {"model": Problem},
+        },
+    )
+    async def post_mentions(request: Request) -> JSONResponse:
+        """Accepts mentions once Kafka has them; answers with their stable ids."""
+        declared = request.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > settings.max_body_bytes:
+            return refuse(413, b"", "body_too_large", [f"over {settings.max_body_bytes} bytes"])
+        body = b""
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > settings.max_body_bytes:
+                return refuse(
+                    413, body[:4096], "body_too_large", [f"over {settings.max_body_bytes} bytes"]
+                )
+        try:
+            items = parse_batch(body, settings.max_batch)
+        except InvalidMention as err:
+            status = (
+                413
+                if err.reason == "batch_too_large"
+                else 400
+                if (err.reason == "invalid_json")
+                else 422
+            )
+            return refuse(status, body, err.reason, err.problems)
+        now = datetime.now(UTC)
+        mentions = [normalise(item, now) for item in items]
+        try:
+            await run_in_threadpool(publisher.publish, mentions)
+        except PublishFailed as err:
+            return JSONResponse(
+                status_code=503,
+                content=Problem(error="kafka_unavailable", problems=[str(err)]).model_dump(),
+                headers={"Retry-After": "5"},
+            )
+        return JSONResponse(
+            status_code=202,
+            content=Accepted(accepted=len(mentions), ids=[m.id for m in mentions]).model_dump(),
+        )
+
+    return app

@@ -1,0 +1,1 @@
+"""Notify: delivers routed mentions to department topics and push targets."""

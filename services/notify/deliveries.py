@@ -1,0 +1,39 @@
+"""What a department receives for a routing decision, and the keys that make it happen once."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from urllib.parse import quote
+
+from schemas import DepartmentDelivery, RoutingDecision
+
+
+def deliveries_for(
+    decision: RoutingDecision, api_base_url: str, now: datetime
+) -> list[DepartmentDelivery]:
+    mention = decision.classified.mention
+    link = (
+        f"{api_base_url.rstrip('/')}/v1/relationships/{quote(mention.relationship_id)}/conversation"
+    )
+    return [
+        DepartmentDelivery(
+            delivery_id=f"{mention.id}|{route.department}",
+            decision_id=decision.decision_id,
+            department=route.department,
+            route=route,
+            relationship_id=decision.relationship_id,
+            mention=mention,
+            topics=decision.classified.topics,
+            sentiment=decision.classified.sentiment,
+            priority=decision.priority,
+            sla_deadline=decision.sla_deadline,
+            conversation_url=link,
+            created_at=now,
+        )
+        for route in decision.departments
+    ]
+
+
+def idempotency_key(delivery: DepartmentDelivery, channel: str, target: str) -> str:
+    """One delivery per (mention, department, channel target), whatever is replayed."""
+    return f"{delivery.delivery_id}|{channel}|{target}"

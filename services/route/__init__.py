@@ -1,0 +1,1 @@
+"""Route: hands each classified mention to every department that should see it."""
