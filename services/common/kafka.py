@@ -42,10 +42,12 @@ def ensure_topics(
     topics: list[str],
     partitions: int,
     replication: int,
-    compacted: frozenset[str] = frozenset(),
     timeout_s: float = 60.0,
 ) -> list[str]:
-    """Create the topics that don't exist yet; returns the ones it created."""
+    """Create the topics that don't exist yet; returns the ones it created.
+
+    Faust table changelogs (`*-changelog`) are compacted, as Faust itself would make them.
+    """
     deadline = time.monotonic() + timeout_s
     while True:
         try:
@@ -67,7 +69,7 @@ def ensure_topics(
                 name=name,
                 num_partitions=partitions,
                 replication_factor=replication,
-                topic_configs={"cleanup.policy": "compact"} if name in compacted else {},
+                topic_configs={"cleanup.policy": "compact"} if name.endswith("-changelog") else {},
             )
             for name in missing
         ]

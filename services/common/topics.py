@@ -2,6 +2,9 @@
 
 from dataclasses import dataclass
 
+# Every (service, table) a Faust service keeps; their changelogs are compacted topics.
+FAUST_TABLES = (("notify", "delivered"),)
+
 
 @dataclass(frozen=True)
 class TopicNames:
@@ -34,6 +37,13 @@ class TopicNames:
     def department(self, slug: str) -> str:
         return f"{self.prefix}.dept.{slug}"
 
+    def table_changelog(self, service: str, table: str) -> str:
+        """Faust's name for a table's changelog; created up front so the first event finds it."""
+        return f"{self.prefix}-{service}-{table}-changelog"
+
+    def changelogs(self) -> list[str]:
+        return [self.table_changelog(service, table) for service, table in FAUST_TABLES]
+
     def pipeline(self) -> list[str]:
         """Every topic that exists whatever the organisation's departments are."""
         return [
@@ -46,4 +56,8 @@ class TopicNames:
         ]
 
     def all_for(self, department_slugs: list[str]) -> list[str]:
-        return self.pipeline() + [self.department(slug) for slug in department_slugs]
+        return (
+            self.pipeline()
+            + [self.department(slug) for slug in department_slugs]
+            + self.changelogs()
+        )

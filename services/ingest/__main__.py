@@ -2,8 +2,7 @@
 
 import logging
 
-import uvicorn
-
+from services.common.http import serve_http
 from services.common.logs import logging_config, setup_logging
 from services.common.metrics import serve_metrics
 from services.common.topics import TopicNames
@@ -23,11 +22,11 @@ def main() -> None:
         "ingest listening", extra={"host": settings.host, "port": settings.port}
     )
     try:
-        uvicorn.run(
+        serve_http(
             create_app(settings, publisher),
-            host=settings.host,
-            port=settings.port,
-            log_config=logging_config("ingest", settings.log_level),
+            settings.host,
+            settings.port,
+            logging_config("ingest", settings.log_level),
         )
     finally:
         publisher.close()

@@ -19,7 +19,6 @@ from schemas import Author, Mention
 from schemas.messages import Slug, UtcDatetime
 from services.common.validation import describe
 
-
 # Ids end up in keys, URLs and log lines: control characters have no business there.
 PrintableId = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$")]
 
