@@ -28,7 +28,7 @@ cleanup() {
   stopping=1
   echo; echo "stopping webcare..."
   bash deploy/stop.sh --services-only
-  if [ "$started_kafka" = 1 ]; then bash deploy/kafka/stop.sh; fi
+  if [ "$started_kafka" = 1 ]; then env -u WEBCARE_KAFKA_BOOTSTRAP bash deploy/kafka/stop.sh; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT
