@@ -15,6 +15,7 @@ import faust
 from faust.types import EventT, TopicT
 
 from schemas import DeadLetter
+from services.common.lag import watch_consumer_lag
 from services.common.logs import logging_config
 from services.common.metrics import DEAD_LETTERS
 from services.common.settings import CommonSettings
@@ -35,7 +36,7 @@ class Rejected(Exception):
 def make_app(service: str, settings: CommonSettings) -> faust.App:
     datadir = settings.state_dir / "faust" / settings.topic_prefix / service
     datadir.parent.mkdir(parents=True, exist_ok=True)  # Faust creates only the last level
-    return faust.App(
+    app = faust.App(
         f"{settings.topic_prefix}-{service}",
         broker=[f"kafka://{server}" for server in settings.kafka_bootstrap.split(",")],
         web_enabled=False,
@@ -48,6 +49,8 @@ def make_app(service: str, settings: CommonSettings) -> faust.App:
         broker_commit_every=100,
         broker_commit_interval=1.0,
     )
+    watch_consumer_lag(app, settings.kafka_bootstrap, settings.lag_interval_s)
+    return app
 
 
 def raw_topic(app: faust.App, name: str) -> TopicT:
