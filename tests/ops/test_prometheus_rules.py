@@ -57,6 +57,6 @@ def test_those_ports_are_the_services_defaults() -> None:
     from services.common.healthcheck import settings_of
 
     defaults = {
-        name: settings_of(name).model_fields["metrics_port"].default for name in SERVICE_PORTS
+        name: type(settings_of(name)).model_fields["metrics_port"].default for name in SERVICE_PORTS
     }
     assert defaults == SERVICE_PORTS
