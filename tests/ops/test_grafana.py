@@ -98,4 +98,4 @@ def test_dashboard_provider_loads_the_dashboards_folder() -> None:
     )
     [provider] = config["providers"]
     assert provider["type"] == "file"
-    assert provider["options"]["path"] == "/var/lib/grafana/dashboards"
+    assert provider["options"]["path"] == "/etc/grafana/dashboards"

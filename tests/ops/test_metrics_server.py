@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from services.common.healthcheck import service_from_cmdline
 from services.common.metrics import DEAD_LETTERS, serve_metrics
@@ -29,3 +30,16 @@ def test_healthcheck_recognises_the_service_from_the_command_line() -> None:
     )
     assert service_from_cmdline(b"python\x00-m\x00services.common.healthcheck") is None
     assert service_from_cmdline(b"bash\x00") is None
+
+
+def test_healthcheck_asks_the_services_metrics_port(monkeypatch: pytest.MonkeyPatch) -> None:
+    from services.common import healthcheck
+
+    port = free_port()
+    monkeypatch.setenv("WEBCARE_ROUTE_METRICS_PORT", str(port))
+    assert healthcheck.main(["route"]) == 1  # nothing listens yet
+    serve_metrics(port)
+    assert healthcheck.main(["route"]) == 0
+    monkeypatch.setenv("WEBCARE_SERVICE", "route")
+    assert healthcheck.main([]) == 0
+    assert healthcheck.main(["nonsense"]) == 2
