@@ -16,7 +16,7 @@ from faust.types import EventT, TopicT
 
 from schemas import DeadLetter
 from services.common.lag import watch_consumer_lag
-from services.common.logs import logging_config
+from services.common.logs import CURRENT_MENTION, correlation_id, logging_config
 from services.common.metrics import DEAD_LETTERS
 from services.common.settings import CommonSettings
 from services.common.topics import TopicNames
@@ -109,6 +109,7 @@ async def handle_each(
         if not isinstance(value, bytes):
             await dead_letters.reject(event, "not_bytes")
             continue
+        bound = CURRENT_MENTION.set(correlation_id(value))  # every log line names the mention
         try:
             await handler(value, key if isinstance(key, bytes) else None)
         except Rejected as rejection:
@@ -116,6 +117,7 @@ async def handle_each(
         except Exception as err:  # a bug must not stop the stream: keep the message, say why
             log.exception("handler failed", extra={"stage": dead_letters.stage})
             await dead_letters.reject(event, "handler_error", f"{type(err).__name__}: {err}")
+        CURRENT_MENTION.reset(bound)
 
 
 def run_worker(app: faust.App, service: str, level: str) -> None:

@@ -13,6 +13,7 @@ to ingest and one garbage message on the raw topic, so dead letters exist), then
 
 from __future__ import annotations
 
+import json
 import subprocess
 import time
 from collections.abc import Iterator
@@ -175,6 +176,18 @@ def drive_mentions(bootstrap: str, prefix: str, ingest_url: str) -> None:
     refused = httpx.post(f"{ingest_url}/v1/mentions", json={"source": "x"}, timeout=30)
     assert refused.status_code == 422, refused.text
     produce(bootstrap, TopicNames(prefix).raw, b"\xff not a mention", key=b"ops-junk")
+    produce(bootstrap, TopicNames(prefix).raw, BROKEN_MENTION, key=b"ops-broken")
+
+
+BROKEN_MENTION = b'{"id": "x:ops-broken", "source": "x"}'  # JSON with an id, not a mention
+
+
+def log_lines(path: Path) -> list[dict[str, Any]]:
+    lines = []
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        if line.startswith("{"):
+            lines.append(json.loads(line))
+    return lines
 
 
 def wait_for(prometheus: PrometheusApi, exprs: list[str], timeout_s: float = 120.0) -> list[str]:
@@ -192,6 +205,7 @@ def test_every_dashboard_and_alert_expression_runs_on_the_live_pipeline(
     pipeline_ports: dict[str, int],
     kafka_bootstrap: str,
     topic_prefix: str,
+    tmp_path: Path,
 ) -> None:
     drive_mentions(
         kafka_bootstrap, topic_prefix, f"http://127.0.0.1:{pipeline_ports['ingest_http']}"
@@ -206,6 +220,14 @@ def test_every_dashboard_and_alert_expression_runs_on_the_live_pipeline(
             "webcare_consumer_lag_messages",
         ],
     )
+    # The classifier's JSON log names the mention it dead-lettered (correlation id).
+    assert not wait_for(prometheus, ['webcare_dead_letters_total{reason="invalid_mention"} >= 2'])
+    dead_lettered = [
+        line for line in log_lines(tmp_path / "classify.log") if line["msg"] == "dead-lettered"
+    ]
+    assert {line.get("mention_id") for line in dead_lettered} == {None, "x:ops-broken"}
+    assert all(line["service"] == "classify" for line in dead_lettered)
+
     ups = prometheus.query('up{job=~"webcare-.+"}')["data"]["result"]
     assert {(r["metric"]["job"], r["value"][1]) for r in ups} == {
         (f"webcare-{name}", "1") for name in SERVICES
