@@ -47,3 +47,22 @@ def test_pending_metrics_are_not_defined_yet() -> None:
 def test_every_pending_metric_is_still_used() -> None:
     used = {base_name(n) for expr in EXPRESSIONS.values() for n in metric_names(expr)}
     assert used >= PENDING
+
+
+def test_docs_list_every_metric_and_alert() -> None:
+    from prometheus_client import REGISTRY
+
+    from tests.conftest import REPO
+
+    docs = (REPO / "docs" / "metrics.md").read_text(encoding="utf-8")
+    defined_metrics()  # imports every service module, registering its metrics
+    names = {
+        family.name + ("_total" if family.type == "counter" else "")
+        for family in REGISTRY.collect()
+        if family.name.startswith("webcare_")
+    }
+    assert names
+    undocumented = {
+        name for name in names | PENDING | set(alert_expressions()) if f"`{name}`" not in docs
+    }
+    assert not undocumented
