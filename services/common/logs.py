@@ -17,18 +17,15 @@ from typing import Any
 
 CURRENT_MENTION: ContextVar[str | None] = ContextVar("webcare_mention_id", default=None)
 
-_MENTION_ID = re.compile(rb'"mention_id"\s*:\s*"([^"\\]{1,300})"')
-_FIRST_ID = re.compile(rb'"id"\s*:\s*"([^"\\]{1,300})"')
+# The first `"id"` or `"mention_id"` key: receipts and events carry `mention_id` (and no
+# `id`); in a mention, classified mention, routing decision and delivery the first `"id"`
+# is the mention's (author ids come after it).
+_MENTION_ID = re.compile(rb'"(?:mention_)?id"\s*:\s*"([^"\\]{1,300})"')
 
 
 def correlation_id(value: bytes, scan_bytes: int = 8192) -> str | None:
-    """The mention id in a message of any contract, without parsing it (it may be invalid).
-
-    Receipts and events carry `mention_id`; in a mention, classified mention, routing
-    decision and delivery the first `"id"` is the mention's (author ids come after it).
-    """
-    head = value[:scan_bytes]
-    match = _MENTION_ID.search(head) or _FIRST_ID.search(head)
+    """The mention id in a message of any contract, without parsing it (it may be invalid)."""
+    match = _MENTION_ID.search(value, 0, scan_bytes)
     return match.group(1).decode("utf-8", "replace") if match else None
 
 
