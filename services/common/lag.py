@@ -84,10 +84,15 @@ class OffsetReader:
                 group_id=None,
                 enable_auto_commit=False,
                 client_id=f"{self.group}-lag",
+                bootstrap_timeout_ms=5_000,
+                request_timeout_ms=10_000,
             )
         if self._admin is None:
             self._admin = KafkaAdminClient(
-                bootstrap_servers=self.bootstrap, client_id=f"{self.group}-lag-admin"
+                bootstrap_servers=self.bootstrap,
+                client_id=f"{self.group}-lag-admin",
+                bootstrap_timeout_ms=5_000,
+                request_timeout_ms=10_000,
             )
         return self._consumer, self._admin
 
@@ -137,7 +142,8 @@ def consumer_lag_service(app: faust.App, bootstrap: str, interval_s: float) -> t
             while not self.should_stop:
                 try:
                     lag = await asyncio.to_thread(self.reader.lag, agent_topics(app))
-                except KafkaError as err:
+                except (KafkaError, OSError, ValueError, AssertionError) as err:
+                    # Monitoring must never stop the worker: count it, say it once, retry later.
                     LAG_POLL_FAILURES.labels(group=group).inc()
                     if not failing:  # one line when it starts failing, not one per poll
                         log.warning("consumer lag unavailable", extra={"error": repr(err)})

@@ -72,3 +72,12 @@ def test_offset_reader_sees_what_the_group_has_not_committed(
         assert lag_when_ready(reader, topic) == {topic: 4}  # 1 left on partition 0, 3 on 1
     finally:
         reader.close()
+
+
+def test_an_unreachable_broker_is_a_kafka_error_the_monitor_counts() -> None:
+    from tests.conftest import free_port
+
+    reader = OffsetReader(f"127.0.0.1:{free_port()}", "nobody")
+    with pytest.raises(KafkaError):
+        reader.lag(["anything"])
+    reader.close()
