@@ -19,7 +19,6 @@ from typing import Any
 import faust
 from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 from kafka.errors import KafkaError
-from mode import Service
 from prometheus_client import Counter, Gauge
 
 from services.common.kafka import bootstrap_servers
@@ -123,42 +122,37 @@ class OffsetReader:
         self._consumer = self._admin = None
 
 
-def consumer_lag_service(app: faust.App, bootstrap: str, interval_s: float) -> type[Service]:
-    """A mode service (started and stopped with the app) that keeps the lag gauge current."""
-    group = app.conf.id
-
-    class ConsumerLagMonitor(Service):
-        reader: OffsetReader
-
-        async def on_start(self) -> None:
-            self.reader = OffsetReader(bootstrap, group)
-
-        async def on_stop(self) -> None:
-            await asyncio.to_thread(self.reader.close)
-
-        @Service.task
-        async def _poll(self) -> None:
-            failing = False
-            while not self.should_stop:
-                try:
-                    lag = await asyncio.to_thread(self.reader.lag, agent_topics(app))
-                except (KafkaError, OSError, ValueError, AssertionError) as err:
-                    # Monitoring must never stop the worker: count it, say it once, retry later.
-                    LAG_POLL_FAILURES.labels(group=group).inc()
-                    if not failing:  # one line when it starts failing, not one per poll
-                        log.warning("consumer lag unavailable", extra={"error": repr(err)})
-                    failing = True
-                    await asyncio.to_thread(self.reader.close)
-                else:
-                    failing = False
-                    for topic, messages in lag.items():
-                        CONSUMER_LAG.labels(group=group, topic=topic).set(messages)
-                await self.sleep(interval_s)
-
-    return ConsumerLagMonitor
+async def poll_consumer_lag(app: faust.App, reader: OffsetReader, interval_s: float) -> None:
+    """Keeps the lag gauge current until the app stops; a failed poll is counted, never fatal."""
+    group = reader.group
+    failing = False
+    try:
+        while not app.should_stop:
+            try:
+                lag = await asyncio.to_thread(reader.lag, agent_topics(app))
+            except (KafkaError, OSError, ValueError, AssertionError) as err:
+                # Monitoring must never stop the worker: count it, say it once, retry later.
+                LAG_POLL_FAILURES.labels(group=group).inc()
+                if not failing:  # one line when it starts failing, not one per poll
+                    log.warning("consumer lag unavailable", extra={"error": repr(err)})
+                failing = True
+                await asyncio.to_thread(reader.close)
+            else:
+                failing = False
+                for topic, messages in lag.items():
+                    CONSUMER_LAG.labels(group=group, topic=topic).set(messages)
+            await asyncio.sleep(interval_s)
+    finally:
+        reader.close()
 
 
 def watch_consumer_lag(app: faust.App, bootstrap: str, interval_s: float) -> None:
-    """Registers the lag monitor with `app`; interval 0 turns it off."""
-    if interval_s > 0:
-        app.service(consumer_lag_service(app, bootstrap, interval_s))
+    """Starts the lag poll with the app's worker (an app task); interval 0 turns it off."""
+    if interval_s <= 0:
+        return
+    reader = OffsetReader(bootstrap, app.conf.id)
+
+    async def consumer_lag() -> None:
+        await poll_consumer_lag(app, reader, interval_s)
+
+    app.task(consumer_lag)
