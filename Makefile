@@ -37,6 +37,7 @@ stop:
 
 test: venv kafka
 	bash deploy/postgres/ensure.sh
+	bash deploy/prometheus/ensure.sh
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test-unit: venv

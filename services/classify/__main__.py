@@ -8,7 +8,7 @@ from services.common.metrics import serve_metrics
 
 def main() -> None:
     settings = ClassifySettings()
-    serve_metrics(settings.metrics_port)
+    serve_metrics(settings.metrics_port, settings.metrics_host)
     run_worker(build_app(settings), "classify", settings.log_level)
 
 

@@ -15,7 +15,8 @@ import faust
 from faust.types import EventT, TopicT
 
 from schemas import DeadLetter
-from services.common.logs import logging_config
+from services.common.lag import watch_consumer_lag
+from services.common.logs import CURRENT_MENTION, correlation_id, logging_config
 from services.common.metrics import DEAD_LETTERS
 from services.common.settings import CommonSettings
 from services.common.topics import TopicNames
@@ -35,7 +36,7 @@ class Rejected(Exception):
 def make_app(service: str, settings: CommonSettings) -> faust.App:
     datadir = settings.state_dir / "faust" / settings.topic_prefix / service
     datadir.parent.mkdir(parents=True, exist_ok=True)  # Faust creates only the last level
-    return faust.App(
+    app = faust.App(
         f"{settings.topic_prefix}-{service}",
         broker=[f"kafka://{server}" for server in settings.kafka_bootstrap.split(",")],
         web_enabled=False,
@@ -48,6 +49,8 @@ def make_app(service: str, settings: CommonSettings) -> faust.App:
         broker_commit_every=100,
         broker_commit_interval=1.0,
     )
+    watch_consumer_lag(app, settings.kafka_bootstrap, settings.lag_interval_s)
+    return app
 
 
 def raw_topic(app: faust.App, name: str) -> TopicT:
@@ -106,6 +109,7 @@ async def handle_each(
         if not isinstance(value, bytes):
             await dead_letters.reject(event, "not_bytes")
             continue
+        bound = CURRENT_MENTION.set(correlation_id(value))  # every log line names the mention
         try:
             await handler(value, key if isinstance(key, bytes) else None)
         except Rejected as rejection:
@@ -113,6 +117,7 @@ async def handle_each(
         except Exception as err:  # a bug must not stop the stream: keep the message, say why
             log.exception("handler failed", extra={"stage": dead_letters.stage})
             await dead_letters.reject(event, "handler_error", f"{type(err).__name__}: {err}")
+        CURRENT_MENTION.reset(bound)
 
 
 def run_worker(app: faust.App, service: str, level: str) -> None:

@@ -1,10 +1,42 @@
-"""Structured JSON logging: one line per meaningful event, `mention_id` as correlation id."""
+"""Structured JSON logging: one line per meaningful event, `mention_id` as correlation id.
 
+Stream stages bind the id of the mention they are handling (`mention_context`),
+so every line logged meanwhile, ours or a library's, carries it without each
+call site passing it.
+"""
+
+import contextlib
 import json
 import logging
+import re
 import sys
+from collections.abc import Iterator
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
+
+CURRENT_MENTION: ContextVar[str | None] = ContextVar("webcare_mention_id", default=None)
+
+# The first `"id"` or `"mention_id"` key: receipts and events carry `mention_id` (and no
+# `id`); in a mention, classified mention, routing decision and delivery the first `"id"`
+# is the mention's (author ids come after it).
+_MENTION_ID = re.compile(rb'"(?:mention_)?id"\s*:\s*"([^"\\]{1,300})"')
+
+
+def correlation_id(value: bytes, scan_bytes: int = 8192) -> str | None:
+    """The mention id in a message of any contract, without parsing it (it may be invalid)."""
+    match = _MENTION_ID.search(value, 0, scan_bytes)
+    return match.group(1).decode("utf-8", "replace") if match else None
+
+
+@contextlib.contextmanager
+def mention_context(mention_id: str | None) -> Iterator[None]:
+    token = CURRENT_MENTION.set(mention_id)
+    try:
+        yield
+    finally:
+        CURRENT_MENTION.reset(token)
+
 
 _STANDARD_ATTRS = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
 
@@ -25,6 +57,9 @@ class JsonFormatter(logging.Formatter):
         for key, value in vars(record).items():
             if key not in _STANDARD_ATTRS and not key.startswith("_"):
                 entry[key] = value
+        mention_id = CURRENT_MENTION.get()
+        if mention_id is not None:
+            entry.setdefault("mention_id", mention_id)
         if record.exc_info:
             entry["exc"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str, ensure_ascii=False)

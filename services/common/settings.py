@@ -36,3 +36,10 @@ class CommonSettings(BaseSettings):
     state_dir: Path = Field(
         default=REPO_ROOT / ".state", description="Where services keep local state (Faust tables)."
     )
+    metrics_host: str = Field(
+        default="127.0.0.1",
+        description="Address the metrics and /health server binds; 0.0.0.0 in a container.",
+    )
+    lag_interval_s: float = Field(
+        default=10.0, ge=0, description="Seconds between consumer-lag polls; 0 turns them off."
+    )

@@ -14,7 +14,7 @@ from services.ingest.settings import IngestSettings
 def main() -> None:
     settings = IngestSettings()
     setup_logging("ingest", settings.log_level)
-    serve_metrics(settings.metrics_port)
+    serve_metrics(settings.metrics_port, settings.metrics_host)
     publisher = MentionPublisher.connect(
         settings.kafka_bootstrap, TopicNames(settings.topic_prefix), settings.publish_timeout_s
     )

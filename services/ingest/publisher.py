@@ -72,6 +72,7 @@ class MentionPublisher:
             raise PublishFailed(f"Kafka did not acknowledge: {type(err).__name__}") from err
         for m in mentions:
             INGESTED.labels(source=m.source).inc()
+            log.debug("published", extra={"mention_id": m.id, "source": m.source})
 
     def dead_letter(self, original: bytes, reason: str, detail: str, source: str) -> None:
         """Keeps refused input on record; best effort, since the client already got a 4xx."""

@@ -8,7 +8,7 @@ from services.notify.settings import NotifySettings
 
 def main() -> None:
     settings = NotifySettings()
-    serve_metrics(settings.metrics_port)
+    serve_metrics(settings.metrics_port, settings.metrics_host)
     run_worker(build_app(settings), "notify", settings.log_level)
 
 

@@ -8,7 +8,7 @@ from services.route.settings import RouteSettings
 
 def main() -> None:
     settings = RouteSettings()
-    serve_metrics(settings.metrics_port)
+    serve_metrics(settings.metrics_port, settings.metrics_host)
     run_worker(build_app(settings), "route", settings.log_level)
 
 
