@@ -143,6 +143,8 @@ class DepartmentDelivery(Contract):
     sla_deadline: UtcDatetime | None = None
     conversation_url: str | None = None
     created_at: UtcDatetime
+    kind: RoutingKind = Field(default="mention", description="The decision's kind it came from.")
+    notice: RoutingNotice | None = None
 
 
 class DeliveryOutcome(StrEnum):
