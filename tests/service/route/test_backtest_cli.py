@@ -52,8 +52,17 @@ def test_backtest_prints_the_difference_and_commits_nothing(
     before = groups(kafka_bootstrap)
 
     result = subprocess.run(
-        [sys.executable, "-m", "services.cli", "route", "backtest"]
-        + ["--config", str(EXAMPLE_CONFIG), "--since", "1h"],
+        [
+            sys.executable,
+            "-m",
+            "services.cli",
+            "route",
+            "backtest",
+            "--config",
+            str(EXAMPLE_CONFIG),
+            "--since",
+            "1h",
+        ],
         cwd=REPO,
         env={
             **os.environ,
