@@ -10,7 +10,9 @@ read state, call them, write what they say and store the new state.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Awaitable
 from datetime import datetime
 from typing import Any
 
@@ -86,16 +88,21 @@ def build_app(settings: RouteSettings, organisation: Organisation | None = None)
     crisis_window = _table(app, "crisis_window", partitions)
     signalled: dict[str, str] = {}  # mention id -> deadline already signalled (per process)
 
-    async def say(decision: RoutingDecision) -> None:
-        await (
-            await routed.send(
-                key=decision.relationship_id.encode(), value=decision.model_dump_json().encode()
-            )
-        )
+    async def enqueue(decision: RoutingDecision) -> Awaitable[Any]:
+        """Hands a decision to the producer; the returned future resolves when Kafka has it."""
         metrics.ROUTING_EVENTS.labels(kind=decision.kind).inc()
+        return await routed.send(
+            key=decision.relationship_id.encode(), value=decision.model_dump_json().encode()
+        )
+
+    async def enqueue_signal(key: bytes, message: Signal) -> Awaitable[Any]:
+        return await signals_topic.send(key=key, value=message.model_dump_json().encode())
+
+    async def say(decision: RoutingDecision) -> None:
+        await (await enqueue(decision))
 
     async def signal(key: bytes, message: Signal) -> None:
-        await (await signals_topic.send(key=key, value=message.model_dump_json().encode()))
+        await (await enqueue_signal(key, message))
 
     def store(case: Case) -> None:
         cases[case.mention_id] = case.model_dump(mode="json")
@@ -121,17 +128,21 @@ def build_app(settings: RouteSettings, organisation: Organisation | None = None)
             except ValidationError as err:
                 raise Rejected("invalid_classified_mention", str(err)) from err
             decision = route(classified, org, now())
-            await say(decision)
-            for target in decision.departments:
-                metrics.ROUTED.labels(department=target.department).inc()
+            # every output is handed to the producer first and acknowledged together:
+            # one round trip per mention, not one per output
+            pending = [await enqueue(decision)]
             stored = last_responder.get(decision.relationship_id)
             responder = Responder.model_validate(stored) if stored else None
             hint = sticky_hint(decision, responder, org.routing.stickiness_minutes)
             if hint is not None:
-                await say(hint)
+                pending.append(await enqueue(hint))
             if counts_toward_crisis(classified, org.routing.crisis):
                 at = classified.mention.ingested_at
-                await signal(CRISIS_KEY, Signal(kind="counted", at=at, classified=classified))
+                counted = Signal(kind="counted", at=at, classified=classified)
+                pending.append(await enqueue_signal(CRISIS_KEY, counted))
+            await asyncio.gather(*pending)
+            for target in decision.departments:
+                metrics.ROUTED.labels(department=target.department).inc()
             if cases.get(classified.mention.id) is None:  # a replay keeps the claims it has
                 store(open_case(decision, sla_minutes(classified, org)))
 
@@ -166,6 +177,8 @@ def build_app(settings: RouteSettings, organisation: Organisation | None = None)
                     channel=event.channel,
                     department=department,
                     event_id=event.event_id,
+                    priority=case.priority if case else None,
+                    sla_deadline=case.deadline if case else None,
                 )
                 await signal(event.channel.encode(), reply)
         if case is None:
@@ -220,7 +233,13 @@ def build_app(settings: RouteSettings, organisation: Organisation | None = None)
                 department = message.department or org.triage_department
                 await say(
                     warning_decision(
-                        warning, message.classified, department, message.event_id or "", now()
+                        warning,
+                        message.classified,
+                        department,
+                        message.event_id or "",
+                        now(),
+                        message.priority or "normal",
+                        message.sla_deadline,
                     )
                 )
 

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from schemas import ClassifiedMention, DepartmentRoute, RoutingDecision, RoutingNotice, Sentiment
 from services.common.organisation import Organisation
 from services.common.organisation_routing import CrisisThresholds
+from services.route.policy import sla_deadline
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -120,6 +121,7 @@ def crisis_decision(change: CrisisChange, org: Organisation, now: datetime) -> R
             "classified": change.trigger,
             "departments": [DepartmentRoute(department=d, rule="crisis") for d in team],
             "priority": "urgent" if change.change == "raised" else "normal",
+            "sla_deadline": sla_deadline(change.trigger, org),
             "decided_at": now,
             "notice": RoutingNotice(
                 reason=reason, observed=change.observed, threshold=change.baseline

@@ -75,8 +75,11 @@ def warning_decision(
     department: str,
     event_id: str,
     now: datetime,
+    priority: str = "normal",
+    sla_deadline: datetime | None = None,
 ) -> RoutingDecision:
-    """The warning for the department that replied, about the reply's mention."""
+    """The warning for the department that replied, about the reply's mention (whose
+    priority and deadline it repeats, so readers of the topic keep them)."""
     return RoutingDecision.model_validate(
         {
             "decision_id": f"route:{classified.mention.id}:guideline:{warning.rule}:{event_id}",
@@ -86,6 +89,8 @@ def warning_decision(
             "departments": [
                 DepartmentRoute(department=department, rule=f"guideline:{warning.rule}")
             ],
+            "priority": priority,
+            "sla_deadline": sla_deadline,
             "decided_at": now,
             "notice": RoutingNotice(
                 reason=warning.reason,

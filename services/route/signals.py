@@ -31,3 +31,5 @@ class Signal(BaseModel):
     channel: str | None = None
     department: str | None = None
     event_id: str | None = None
+    priority: Literal["low", "normal", "high", "urgent"] | None = None
+    sla_deadline: datetime | None = None

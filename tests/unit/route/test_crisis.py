@@ -104,5 +104,6 @@ def test_the_crisis_event_goes_to_the_crisis_team() -> None:
     assert decision.kind == "crisis_raised"
     assert decision.priority == "urgent"
     assert [r.department for r in decision.departments] == ["communicatie", "service"]
+    assert decision.sla_deadline == trigger.mention.ingested_at + timedelta(minutes=240)
     assert decision.notice is not None
     assert decision.notice.observed == 5

@@ -56,8 +56,13 @@ def test_the_budget_resets_at_local_midnight_not_utc_midnight() -> None:
 
 def test_a_warning_is_a_routing_event_for_the_replying_department() -> None:
     _, [warning] = record_reply(ChannelUsage(day=FRIDAY.date(), replies=1), "x", FRIDAY, RULES)
-    decision = warning_decision(warning, classified(["press"]), "communicatie", "ev-1", FRIDAY)
+    deadline = FRIDAY + timedelta(hours=2)
+    decision = warning_decision(
+        warning, classified(["press"]), "communicatie", "ev-1", FRIDAY, "high", deadline
+    )
     assert decision.kind == "guideline_warning"
+    # it repeats the mention's priority and deadline, so readers of the topic keep them
+    assert (decision.priority, decision.sla_deadline) == ("high", deadline)
     assert [r.department for r in decision.departments] == ["communicatie"]
     assert decision.notice is not None
     assert (decision.notice.observed, decision.notice.threshold) == (2, 1)
