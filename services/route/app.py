@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 import faust
+from faust import current_event
 from faust.types import TableT
 from pydantic import ValidationError
 
@@ -48,9 +49,10 @@ def _table(app: faust.App, name: str, partitions: int) -> TableT:
     return app.Table(name, default=None, partitions=partitions, key_type=str)
 
 
-def _timer_entry(case: Case) -> dict[str, Any]:
+def _timer_entry(case: Case, partition: int | None) -> dict[str, Any]:
     assert case.deadline is not None
     return {
+        "partition": partition,
         "relationship_id": case.relationship_id,
         "deadline": case.deadline.isoformat(),
         "departments": case.departments,
@@ -81,6 +83,7 @@ def build_app(settings: RouteSettings, organisation: Organisation | None = None)
     routed = raw_topic(app, topics.routed)
     dead_letters = DeadLetters(app, topics, "route")
     partitions = settings.topic_partitions
+    sources = {topics.classified, topics.conversation_events, topics.route_signals}
     cases = _table(app, "cases", partitions)
     sla_timers = _table(app, "sla_timers", partitions)
     last_responder = _table(app, "last_responder", partitions)
@@ -107,7 +110,9 @@ def build_app(settings: RouteSettings, organisation: Organisation | None = None)
     def store(case: Case) -> None:
         cases[case.mention_id] = case.model_dump(mode="json")
         if case.timer_running:
-            sla_timers[case.mention_id] = _timer_entry(case)
+            event = current_event()
+            partition = event.message.partition if event is not None else None
+            sla_timers[case.mention_id] = _timer_entry(case, partition)
         elif sla_timers.get(case.mention_id) is not None:
             del sla_timers[case.mention_id]
 
@@ -260,8 +265,10 @@ def build_app(settings: RouteSettings, organisation: Organisation | None = None)
         """Signals every SLA timer that is due; the signal's agent expires it in its partition."""
         moment = now()
         unclaimed = dict.fromkeys(org.department_slugs, 0)
+        # a standby replica of another worker's partitions is that worker's to watch
+        actives = {tp.partition for tp in app.assignor.assigned_actives() if tp.topic in sources}
         for mention_id, entry in list(sla_timers.items()):
-            if entry is None:
+            if entry is None or entry.get("partition", -1) not in (*actives, None, -1):
                 continue
             if not entry["claimed"]:
                 for department in entry["departments"]:
