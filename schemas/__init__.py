@@ -18,6 +18,8 @@ from schemas.messages import (
     DepartmentRoute,
     Mention,
     RoutingDecision,
+    RoutingKind,
+    RoutingNotice,
     Sentiment,
 )
 
@@ -33,5 +35,7 @@ __all__ = [
     "DepartmentRoute",
     "Mention",
     "RoutingDecision",
+    "RoutingKind",
+    "RoutingNotice",
     "Sentiment",
 ]

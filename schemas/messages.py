@@ -78,20 +78,53 @@ class DepartmentRoute(Contract):
     department: Slug
     matched_topics: list[str] = Field(default_factory=list)
     rule: str
+    scores: dict[str, float] = Field(default_factory=dict)
+
+
+RoutingKind = Literal[
+    "mention",
+    "sla_expired",
+    "escalated",
+    "claim_refused",
+    "sticky_hint",
+    "guideline_warning",
+    "crisis_raised",
+    "crisis_cleared",
+]
+
+
+class RoutingNotice(Contract):
+    """Why route speaks up about a mention again (every kind but "mention" carries one)."""
+
+    reason: str = Field(max_length=500)
+    actor: str | None = Field(default=None, description="Claim holder, or who replied last.")
+    actor_department: Slug | None = None
+    claimant: str | None = Field(default=None, description="Whose claim was refused.")
+    escalation_level: int | None = Field(default=None, ge=1)
+    channel: str | None = None
+    observed: float | None = Field(default=None, description="Count or minutes measured.")
+    threshold: float | None = Field(default=None, description="What it was measured against.")
 
 
 class RoutingDecision(Contract):
-    """Where a classified mention goes: every department that should see it."""
+    """Where a classified mention goes: every department that should see it.
+
+    `kind="mention"` is the first routing of a mention; other kinds are route's
+    later words about it (SLA expired, escalated, claim refused, hint, guideline
+    warning, crisis), with the reason in `notice`.
+    """
 
     schema_version: Literal[1] = 1
     decision_id: str
-    kind: Literal["mention"] = "mention"
+    kind: RoutingKind = "mention"
     relationship_id: str
     classified: ClassifiedMention
     departments: list[DepartmentRoute] = Field(min_length=1)
     priority: Literal["low", "normal", "high", "urgent"] = "normal"
     sla_deadline: UtcDatetime | None = None
     decided_at: UtcDatetime
+    priority_rules: list[str] = Field(default_factory=list, description="Rules that matched.")
+    notice: RoutingNotice | None = None
 
 
 class DepartmentDelivery(Contract):
@@ -110,6 +143,8 @@ class DepartmentDelivery(Contract):
     sla_deadline: UtcDatetime | None = None
     conversation_url: str | None = None
     created_at: UtcDatetime
+    kind: RoutingKind = Field(default="mention", description="The decision's kind it came from.")
+    notice: RoutingNotice | None = None
 
 
 class DeliveryOutcome(StrEnum):

@@ -12,6 +12,7 @@ from typing import Annotated
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, model_validator
 
+from services.common.organisation_routing import RoutingPolicy, check_references
 from services.common.validation import describe
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
@@ -60,6 +61,10 @@ class Organisation(Strict):
     sentiment_keywords: dict[str, list[str]] = Field(
         default_factory=dict, description="Words suggesting 'negative' or 'positive'."
     )
+    routing: RoutingPolicy = Field(
+        default_factory=RoutingPolicy,
+        description="Priority, escalation, hours, guidelines, crisis (organisation_routing.py).",
+    )
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Organisation:
@@ -80,6 +85,11 @@ class Organisation(Strict):
         unknown_moods = set(self.sentiment_keywords) - {"negative", "positive"}
         if unknown_moods:
             raise ValueError(f"sentiment_keywords: unknown key(s) {sorted(unknown_moods)}")
+        return self
+
+    @model_validator(mode="after")
+    def _routing_references_resolve(self) -> Organisation:
+        check_references(self.routing, self.department_slugs, [t.slug for t in self.topics])
         return self
 
     def department(self, slug: str) -> Department:

@@ -3,7 +3,14 @@
 from dataclasses import dataclass
 
 # Every (service, table) a Faust service keeps; their changelogs are compacted topics.
-FAUST_TABLES = (("notify", "delivered"),)
+FAUST_TABLES = (
+    ("notify", "delivered"),
+    ("route", "cases"),
+    ("route", "sla_timers"),
+    ("route", "last_responder"),
+    ("route", "guideline_usage"),
+    ("route", "crisis_window"),
+)
 
 
 @dataclass(frozen=True)
@@ -31,6 +38,11 @@ class TopicNames:
         return f"{self.prefix}.notifications.sent"
 
     @property
+    def route_signals(self) -> str:
+        """Route's own re-keying topic: SLA timers due, guideline and crisis counts."""
+        return f"{self.prefix}.route.signals"
+
+    @property
     def dlq(self) -> str:
         return f"{self.prefix}.dlq"
 
@@ -53,6 +65,7 @@ class TopicNames:
             self.conversation_events,
             self.notifications_sent,
             self.dlq,
+            self.route_signals,
         ]
 
     def all_for(self, department_slugs: list[str]) -> list[str]:

@@ -15,9 +15,11 @@ def deliveries_for(
     link = (
         f"{api_base_url.rstrip('/')}/v1/relationships/{quote(mention.relationship_id)}/conversation"
     )
+    # later words about a mention (expired, escalated, ...) are deliveries of their own
+    suffix = "" if decision.kind == "mention" else f"|{decision.decision_id}"
     return [
         DepartmentDelivery(
-            delivery_id=f"{mention.id}|{route.department}",
+            delivery_id=f"{mention.id}|{route.department}{suffix}",
             decision_id=decision.decision_id,
             department=route.department,
             route=route,
@@ -29,6 +31,8 @@ def deliveries_for(
             sla_deadline=decision.sla_deadline,
             conversation_url=link,
             created_at=now,
+            kind=decision.kind,
+            notice=decision.notice,
         )
         for route in decision.departments
     ]

@@ -1,50 +1,287 @@
-"""Faust wiring of route: classified mentions in, routing decisions out."""
+"""Faust wiring of route: classified mentions and conversation events in, decisions out.
+
+State lives in changelog-backed tables, so a restart or a rebalance loses
+nothing: `cases` (claims and SLA state per mention), `sla_timers` (the running
+deadlines, small enough to scan every tick), `last_responder` (per
+relationship), `guideline_usage` (per channel) and `crisis_window` (one key).
+Every decision is made by the pure modules next to this one; the agents only
+read state, call them, write what they say and store the new state.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import asyncio
+import logging
+from collections.abc import Awaitable
+from datetime import datetime
+from typing import Any
 
 import faust
-from prometheus_client import Counter
+from faust import current_event
+from faust.types import TableT
 from pydantic import ValidationError
 
-from schemas import ClassifiedMention
+from schemas import ClassifiedMention, ConversationEvent, ConversationEventKind, RoutingDecision
 from services.common.faust_runtime import DeadLetters, Rejected, handle_each, make_app, raw_topic
 from services.common.metrics import STAGE_SECONDS
-from services.common.organisation import load_organisation_or_exit
+from services.common.organisation import Organisation, load_organisation_or_exit
 from services.common.topics import TopicNames
-from services.route.policy import route
+from services.route import metrics
+from services.route.claims import Case, Kpi, Step, apply_event, expire, open_case
+from services.route.clock import make_clock
+from services.route.crisis import (
+    CrisisState,
+    counts_toward_crisis,
+    crisis_decision,
+    evaluate,
+    record,
+)
+from services.route.guidelines import ChannelUsage, record_reply, warning_decision
+from services.route.policy import route, sla_minutes
 from services.route.settings import RouteSettings
+from services.route.signals import CRISIS_KEY, Signal
+from services.route.stickiness import Responder, remember_reply, sticky_hint
 
-ROUTED = Counter("webcare_routed_total", "Mentions routed, per department.", ["department"])
+log = logging.getLogger(__name__)
 
 
-def build_app(settings: RouteSettings) -> faust.App:
-    organisation = load_organisation_or_exit(settings.organisation_config)
+def _table(app: faust.App, name: str, partitions: int) -> TableT:
+    return app.Table(name, default=None, partitions=partitions, key_type=str)
+
+
+def _timer_entry(case: Case, partition: int | None) -> dict[str, Any]:
+    assert case.deadline is not None
+    return {
+        "partition": partition,
+        "relationship_id": case.relationship_id,
+        "deadline": case.deadline.isoformat(),
+        "departments": case.departments,
+        "claimed": case.claim is not None,
+    }
+
+
+def _count_kpis(kpis: list[Kpi]) -> None:
+    for kpi in kpis:
+        if kpi.first_response_s is not None:
+            metrics.FIRST_RESPONSE.labels(kpi.department, kpi.topic).observe(kpi.first_response_s)
+        if kpi.outcome is not None:
+            metrics.SLA_OUTCOMES.labels(kpi.department, kpi.topic, kpi.outcome).inc()
+        if kpi.breach:
+            metrics.SLA_BREACHES.labels(kpi.department, kpi.topic).inc()
+
+
+def build_app(settings: RouteSettings, organisation: Organisation | None = None) -> faust.App:
+    org = organisation or load_organisation_or_exit(settings.organisation_config)
     topics = TopicNames(settings.topic_prefix)
+    now = make_clock(settings.clock_file)
     app = make_app("route", settings)
-    classified = raw_topic(app, topics.classified)
+    app.conf.broker_session_timeout = settings.session_timeout_s
+    app.conf.broker_rebalance_timeout = settings.session_timeout_s
+    classified_topic = raw_topic(app, topics.classified)
+    events_topic = raw_topic(app, topics.conversation_events)
+    signals_topic = raw_topic(app, topics.route_signals)
     routed = raw_topic(app, topics.routed)
     dead_letters = DeadLetters(app, topics, "route")
+    partitions = settings.topic_partitions
+    sources = {topics.classified, topics.conversation_events, topics.route_signals}
+    cases = _table(app, "cases", partitions)
+    sla_timers = _table(app, "sla_timers", partitions)
+    last_responder = _table(app, "last_responder", partitions)
+    guideline_usage = _table(app, "guideline_usage", partitions)
+    crisis_window = _table(app, "crisis_window", partitions)
+    signalled: dict[str, str] = {}  # mention id -> deadline already signalled (per process)
+
+    async def enqueue(decision: RoutingDecision) -> Awaitable[Any]:
+        """Hands a decision to the producer; the returned future resolves when Kafka has it."""
+        metrics.ROUTING_EVENTS.labels(kind=decision.kind).inc()
+        return await routed.send(
+            key=decision.relationship_id.encode(), value=decision.model_dump_json().encode()
+        )
+
+    async def enqueue_signal(key: bytes, message: Signal) -> Awaitable[Any]:
+        return await signals_topic.send(key=key, value=message.model_dump_json().encode())
+
+    async def say(decision: RoutingDecision) -> None:
+        await (await enqueue(decision))
+
+    async def signal(key: bytes, message: Signal) -> None:
+        await (await enqueue_signal(key, message))
+
+    def store(case: Case) -> None:
+        cases[case.mention_id] = case.model_dump(mode="json")
+        if case.timer_running:
+            event = current_event()
+            partition = event.message.partition if event is not None else None
+            sla_timers[case.mention_id] = _timer_entry(case, partition)
+        elif sla_timers.get(case.mention_id) is not None:
+            del sla_timers[case.mention_id]
+
+    async def settle(step: Step) -> None:
+        """Says what a transition says, counts its KPIs, then stores the new case."""
+        for decision in step.decisions:
+            await say(decision)
+            if decision.kind == "claim_refused":
+                metrics.CLAIM_COLLISIONS.inc()
+        _count_kpis(step.kpis)
+        if step.changed:
+            store(step.case)
 
     async def route_one(value: bytes, key: bytes | None) -> None:
         with STAGE_SECONDS.labels(stage="route").time():
             try:
-                mention = ClassifiedMention.model_validate_json(value)
+                classified = ClassifiedMention.model_validate_json(value)
             except ValidationError as err:
                 raise Rejected("invalid_classified_mention", str(err)) from err
-            decision = route(mention, organisation, datetime.now(UTC))
-            await (
-                await routed.send(
-                    key=decision.relationship_id.encode(),
-                    value=decision.model_dump_json().encode(),
-                )
-            )
-        for target in decision.departments:
-            ROUTED.labels(department=target.department).inc()
+            decision = route(classified, org, now())
+            # every output is handed to the producer first and acknowledged together:
+            # one round trip per mention, not one per output
+            pending = [await enqueue(decision)]
+            stored = last_responder.get(decision.relationship_id)
+            responder = Responder.model_validate(stored) if stored else None
+            hint = sticky_hint(decision, responder, org.routing.stickiness_minutes)
+            if hint is not None:
+                pending.append(await enqueue(hint))
+            if counts_toward_crisis(classified, org.routing.crisis):
+                at = classified.mention.ingested_at
+                counted = Signal(kind="counted", at=at, classified=classified)
+                pending.append(await enqueue_signal(CRISIS_KEY, counted))
+            await asyncio.gather(*pending)
+            for target in decision.departments:
+                metrics.ROUTED.labels(department=target.department).inc()
+            if cases.get(classified.mention.id) is None:  # a replay keeps the claims it has
+                store(open_case(decision, sla_minutes(classified, org)))
 
-    @app.agent(classified, name="route_mentions")
+    async def handle_event(value: bytes, key: bytes | None) -> None:
+        try:
+            event = ConversationEvent.model_validate_json(value)
+        except ValidationError as err:
+            raise Rejected("invalid_conversation_event", str(err)) from err
+        if event.mention_id is None:
+            return
+        stored = cases.get(event.mention_id)
+        case = Case.model_validate(stored) if stored else None
+        if event.kind is ConversationEventKind.REPLIED:
+            department = event.department or (
+                case.claim.department if case and case.claim else None
+            )
+            if department:
+                previous = last_responder.get(event.relationship_id)
+                responder = remember_reply(
+                    Responder.model_validate(previous) if previous else None,
+                    event.actor,
+                    department,
+                    event.at,
+                )
+                last_responder[event.relationship_id] = responder.model_dump(mode="json")
+            if event.channel:
+                reply = Signal(
+                    kind="reply",
+                    at=event.at,
+                    mention_id=event.mention_id,
+                    classified=case.classified if case else None,
+                    channel=event.channel,
+                    department=department,
+                    event_id=event.event_id,
+                    priority=case.priority if case else None,
+                    sla_deadline=case.deadline if case else None,
+                )
+                await signal(event.channel.encode(), reply)
+        if case is None:
+            log.info(
+                "event for a mention route does not know",
+                extra={"mention_id": event.mention_id, "kind": event.kind.value},
+            )
+            return
+        await settle(apply_event(case, event, now()))
+
+    async def handle_signal(value: bytes, key: bytes | None) -> None:
+        try:
+            message = Signal.model_validate_json(value)
+        except ValidationError as err:
+            raise Rejected("invalid_route_signal", str(err)) from err
+        if message.kind == "due" and message.mention_id:
+            stored = cases.get(message.mention_id)
+            if stored is not None:
+                await settle(expire(Case.model_validate(stored), org, now()))
+        elif message.kind in ("counted", "tick"):
+            await crisis_check(message)
+        elif message.kind == "reply" and message.channel:
+            await guideline_check(message)
+
+    async def crisis_check(message: Signal) -> None:
+        stored = crisis_window.get(CRISIS_KEY.decode())
+        state = CrisisState.model_validate(stored) if stored else CrisisState()
+        thresholds = org.routing.crisis
+        if message.kind == "counted" and message.classified is not None:
+            state = record(state, message.classified, thresholds)
+        state, change = evaluate(state, now(), thresholds, message.classified)
+        if change is not None:
+            await say(crisis_decision(change, org, now()))
+            log.warning(
+                f"crisis {change.change}",
+                extra={"mention_id": change.trigger.mention.id, "observed": change.observed},
+            )
+        metrics.CRISIS_ACTIVE.set(1 if state.active else 0)
+        kept = state.model_dump(mode="json")
+        if kept != (stored or CrisisState().model_dump(mode="json")):  # idle ticks write nothing
+            crisis_window[CRISIS_KEY.decode()] = kept
+
+    async def guideline_check(message: Signal) -> None:
+        assert message.channel is not None
+        stored = guideline_usage.get(message.channel)
+        usage = ChannelUsage.model_validate(stored) if stored else None
+        usage, warnings = record_reply(usage, message.channel, message.at, org.routing.guidelines)
+        guideline_usage[message.channel] = usage.model_dump(mode="json")
+        for warning in warnings:
+            metrics.GUIDELINE_WARNINGS.labels(warning.rule, warning.channel).inc()
+            if message.classified is not None:
+                department = message.department or org.triage_department
+                await say(
+                    warning_decision(
+                        warning,
+                        message.classified,
+                        department,
+                        message.event_id or "",
+                        now(),
+                        message.priority or "normal",
+                        message.sla_deadline,
+                    )
+                )
+
+    @app.agent(classified_topic, name="route_mentions")
     async def route_mentions(stream: faust.StreamT) -> None:
         await handle_each(stream, route_one, dead_letters)
+
+    @app.agent(events_topic, name="follow_conversations")
+    async def follow_conversations(stream: faust.StreamT) -> None:
+        await handle_each(stream, handle_event, dead_letters)
+
+    @app.agent(signals_topic, name="act_on_signals")
+    async def act_on_signals(stream: faust.StreamT) -> None:
+        await handle_each(stream, handle_signal, dead_letters)
+
+    @app.timer(interval=settings.tick_s)
+    async def watch_deadlines() -> None:
+        """Signals every SLA timer that is due; the signal's agent expires it in its partition."""
+        moment = now()
+        unclaimed = dict.fromkeys(org.department_slugs, 0)
+        # a standby replica of another worker's partitions is that worker's to watch
+        actives = {tp.partition for tp in app.assignor.assigned_actives() if tp.topic in sources}
+        for mention_id, entry in list(sla_timers.items()):
+            if entry is None or entry.get("partition", -1) not in (*actives, None, -1):
+                continue
+            if not entry["claimed"]:
+                for department in entry["departments"]:
+                    unclaimed[department] = unclaimed.get(department, 0) + 1
+            deadline = entry["deadline"]
+            if datetime.fromisoformat(deadline) <= moment and signalled.get(mention_id) != deadline:
+                due = Signal(kind="due", at=moment, mention_id=mention_id)
+                await signal(entry["relationship_id"].encode(), due)
+                signalled[mention_id] = deadline
+        for mention_id in set(signalled) - set(sla_timers.keys()):
+            del signalled[mention_id]
+        for department, count in unclaimed.items():
+            metrics.UNCLAIMED.labels(department=department).set(count)
+        await signal(CRISIS_KEY, Signal(kind="tick", at=moment))
 
     return app

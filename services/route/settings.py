@@ -1,5 +1,7 @@
 """Settings of the route service."""
 
+from pathlib import Path
+
 from pydantic import Field
 
 from services.common.settings import CommonSettings
@@ -8,4 +10,23 @@ from services.common.settings import CommonSettings
 class RouteSettings(CommonSettings):
     metrics_port: int = Field(
         default=9103, ge=0, le=65535, validation_alias="WEBCARE_ROUTE_METRICS_PORT"
+    )
+    tick_s: float = Field(
+        default=5.0,
+        gt=0,
+        le=300,
+        validation_alias="WEBCARE_ROUTE_TICK_S",
+        description="How often SLA timers and the crisis window are checked.",
+    )
+    clock_file: Path | None = Field(
+        default=None,
+        validation_alias="WEBCARE_ROUTE_CLOCK_FILE",
+        description="Tests: read `now` from this file (ISO timestamp) instead of the wall clock.",
+    )
+    session_timeout_s: float = Field(
+        default=60.0,
+        ge=6,
+        le=600,
+        validation_alias="WEBCARE_ROUTE_SESSION_TIMEOUT_S",
+        description="Kafka session timeout: how soon a crashed worker's partitions move on.",
     )

@@ -1,0 +1,276 @@
+"""Claims and SLA timers of one mention, as a state machine of pure functions.
+
+A claim only says "I am answering this now": a second claim is refused and
+told who holds it; `released`, `replied` and `resolved` close the loop. When
+nobody has replied by the SLA deadline (claimed or not), the mention goes back
+to its departments' queues and one step up the escalation path, with a fresh
+deadline. The deadline instant itself is late: a reply counts as in time only
+when it came strictly before it, and the timer fires at `now >= deadline`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from schemas import (
+    ClassifiedMention,
+    ConversationEvent,
+    ConversationEventKind,
+    DepartmentRoute,
+    RoutingDecision,
+    RoutingNotice,
+)
+from services.common.organisation import Organisation
+from services.route.policy import department_deadline
+
+Status = Literal["open", "claimed", "answered", "resolved", "breached"]
+Outcome = Literal["answered_in_time", "answered_late", "never_answered"]
+
+
+class Claim(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    actor: str
+    department: str | None
+    at: datetime
+
+
+class Case(BaseModel):
+    """What route remembers of one mention until it is resolved (a Faust table value)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    mention_id: str
+    relationship_id: str
+    classified: ClassifiedMention
+    departments: list[str]
+    primary_topic: str
+    priority: str
+    sla_minutes: int
+    received_at: datetime
+    deadline: datetime | None
+    status: Status = "open"
+    claim: Claim | None = None
+    escalation_level: int = 0
+    first_response_at: datetime | None = None
+    first_response_department: str | None = None
+    breached: bool = False
+
+    @property
+    def timer_running(self) -> bool:
+        return self.status in ("open", "claimed") and self.deadline is not None
+
+    def due(self, now: datetime) -> bool:
+        return self.timer_running and self.deadline is not None and now >= self.deadline
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """A response measurement for the metrics: first response, outcome, breach."""
+
+    department: str
+    topic: str
+    first_response_s: float | None = None
+    outcome: Outcome | None = None
+    breach: bool = False
+
+
+@dataclass(frozen=True)
+class Step:
+    """The result of one transition: the new case, what to say on the routed topic, KPIs."""
+
+    case: Case
+    decisions: list[RoutingDecision] = field(default_factory=list)
+    kpis: list[Kpi] = field(default_factory=list)
+    changed: bool = True
+
+
+def open_case(decision: RoutingDecision, sla_minutes: int) -> Case:
+    classified = decision.classified
+    return Case(
+        mention_id=classified.mention.id,
+        relationship_id=decision.relationship_id,
+        classified=classified,
+        departments=[r.department for r in decision.departments],
+        primary_topic=classified.topics[0] if classified.topics else "none",
+        priority=decision.priority,
+        sla_minutes=sla_minutes,
+        received_at=classified.mention.ingested_at,
+        deadline=decision.sla_deadline,
+    )
+
+
+def _say(
+    case: Case,
+    kind: str,
+    departments: list[DepartmentRoute],
+    notice: RoutingNotice,
+    now: datetime,
+    suffix: str,
+    deadline: datetime | None = None,
+) -> RoutingDecision:
+    return RoutingDecision.model_validate(
+        {
+            "decision_id": f"route:{case.mention_id}:{kind}:{suffix}",
+            "kind": kind,
+            "relationship_id": case.relationship_id,
+            "classified": case.classified,
+            "departments": departments,
+            "priority": case.priority,
+            "sla_deadline": deadline if deadline is not None else case.deadline,
+            "decided_at": now,
+            "notice": notice,
+        }
+    )
+
+
+def apply_event(case: Case, event: ConversationEvent, now: datetime) -> Step:
+    """One conversation event on this mention's case."""
+    kind = event.kind
+    if kind is ConversationEventKind.CLAIMED:
+        return _claim(case, event, now)
+    if kind is ConversationEventKind.RELEASED:
+        if case.claim is None or case.claim.actor != event.actor or case.status != "claimed":
+            return Step(case, changed=False)
+        return Step(case.model_copy(update={"claim": None, "status": "open"}))
+    if kind is ConversationEventKind.REPLIED:
+        return _reply(case, event)
+    if kind is ConversationEventKind.RESOLVED:
+        return _resolve(case, event)
+    return Step(case, changed=False)  # retagged, linked: nothing to do with claims
+
+
+def _claim(case: Case, event: ConversationEvent, now: datetime) -> Step:
+    if case.status == "resolved":
+        return Step(case, changed=False)
+    holder = case.claim
+    if holder is not None and holder.actor == event.actor:
+        return Step(case, changed=False)  # the same claim again (a replay): nothing new
+    if holder is not None:
+        refused_to = event.department or case.departments[0]
+        notice = RoutingNotice(
+            reason=f"already claimed by {holder.actor}",
+            actor=holder.actor,
+            actor_department=holder.department,
+            claimant=event.actor,
+        )
+        decision = _say(
+            case,
+            "claim_refused",
+            [DepartmentRoute(department=refused_to, rule="claim_collision")],
+            notice,
+            now,
+            event.event_id,
+        )
+        return Step(case, [decision], changed=False)
+    claim = Claim(actor=event.actor, department=event.department, at=event.at)
+    status: Status = "claimed" if case.status in ("open", "claimed") else case.status
+    return Step(case.model_copy(update={"claim": claim, "status": status}))
+
+
+def _reply(case: Case, event: ConversationEvent) -> Step:
+    if case.first_response_at is not None:
+        if case.status in ("open", "claimed", "breached"):
+            return Step(case.model_copy(update={"status": "answered", "claim": None}))
+        return Step(case, changed=False)
+    department = event.department or (case.claim.department if case.claim else None) or "none"
+    in_time = case.deadline is not None and event.at < case.deadline and not case.breached
+    kpi = Kpi(
+        department=department,
+        topic=case.primary_topic,
+        first_response_s=max(0.0, (event.at - case.received_at).total_seconds()),
+        outcome="answered_in_time" if in_time else "answered_late",
+    )
+    status: Status = "resolved" if case.status == "resolved" else "answered"
+    updated = case.model_copy(
+        update={
+            "status": status,
+            "claim": None,
+            "first_response_at": event.at,
+            "first_response_department": department,
+        }
+    )
+    return Step(updated, kpis=[kpi])
+
+
+def _resolve(case: Case, event: ConversationEvent) -> Step:
+    if case.status == "resolved":
+        return Step(case, changed=False)
+    kpis = []
+    if case.first_response_at is None:
+        kpis = [
+            Kpi(department=d, topic=case.primary_topic, outcome="never_answered")
+            for d in case.departments
+        ]
+    return Step(case.model_copy(update={"status": "resolved", "claim": None}), kpis=kpis)
+
+
+def expire(case: Case, org: Organisation, now: datetime) -> Step:
+    """At the deadline without a reply: back to the queues, one step up the escalation path."""
+    if not case.due(now):
+        return Step(case, changed=False)
+    assert case.deadline is not None
+    level = case.escalation_level + 1
+    path = org.routing.escalation_path
+    holder = case.claim
+    reason = (
+        f"no reply before the SLA deadline; claim by {holder.actor} expired"
+        if holder
+        else "no reply before the SLA deadline"
+    )
+    back = _say(
+        case,
+        "sla_expired",
+        [DepartmentRoute(department=d, rule="sla_expired") for d in case.departments],
+        RoutingNotice(
+            reason=reason,
+            actor=holder.actor if holder else None,
+            actor_department=holder.department if holder else None,
+            escalation_level=level,
+        ),
+        now,
+        str(level),
+    )
+    decisions = [back]
+    kpis = (
+        [] if case.breached else [Kpi(d, case.primary_topic, breach=True) for d in case.departments]
+    )
+    if level <= len(path):
+        target = path[level - 1]
+        deadline = department_deadline(org, target, now, case.sla_minutes)
+        decisions.append(
+            _say(
+                case,
+                "escalated",
+                [DepartmentRoute(department=target, rule=f"escalation:{level}")],
+                RoutingNotice(
+                    reason=f"escalated to level {level}: {target}", escalation_level=level
+                ),
+                now,
+                str(level),
+                deadline,
+            )
+        )
+        updated = case.model_copy(
+            update={
+                "status": "open",
+                "claim": None,
+                "escalation_level": level,
+                "deadline": deadline,
+                "breached": True,
+            }
+        )
+    else:
+        updated = case.model_copy(
+            update={
+                "status": "breached",
+                "claim": None,
+                "escalation_level": level,
+                "breached": True,
+            }
+        )
+    return Step(updated, decisions, kpis)

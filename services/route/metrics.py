@@ -1,0 +1,43 @@
+"""Route's metrics: routing, response KPIs, backlog, SLA breaches, guidelines, crisis.
+
+Labels are departments, taxonomy topics, kinds and outcomes: all bounded by
+the organisation file, never ids. Shares (answered within SLA, never answered)
+are ratios of `webcare_sla_outcomes_total` in PromQL.
+"""
+
+from prometheus_client import Counter, Gauge, Histogram
+
+ROUTED = Counter("webcare_routed_total", "Mentions routed, per department.", ["department"])
+ROUTING_EVENTS = Counter(
+    "webcare_route_events_total", "Decisions written to the routed topic, per kind.", ["kind"]
+)
+FIRST_RESPONSE = Histogram(
+    "webcare_first_response_seconds",
+    "From a mention reaching us to its first reply, per replying department and topic.",
+    ["department", "topic"],
+    buckets=(60, 300, 900, 1800, 3600, 7200, 14400, 28800, 86400, 172800, 604800),
+)
+SLA_OUTCOMES = Counter(
+    "webcare_sla_outcomes_total",
+    "Mentions by outcome: answered_in_time, answered_late, never_answered.",
+    ["department", "topic", "outcome"],
+)
+SLA_BREACHES = Counter(
+    "webcare_sla_breaches_total",
+    "Mentions whose SLA deadline passed without a reply, per department and topic.",
+    ["department", "topic"],
+)
+UNCLAIMED = Gauge(
+    "webcare_unclaimed_backlog",
+    "Open mentions nobody has claimed or answered, per department (this worker's partitions).",
+    ["department"],
+)
+CLAIM_COLLISIONS = Counter(
+    "webcare_claim_collisions_total", "Claims refused because someone else holds the mention."
+)
+GUIDELINE_WARNINGS = Counter(
+    "webcare_guideline_warnings_total",
+    "Replies over a guideline, per rule and channel.",
+    ["rule", "channel"],
+)
+CRISIS_ACTIVE = Gauge("webcare_crisis_active", "1 while a crisis is raised, else 0.")
