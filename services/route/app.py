@@ -72,6 +72,7 @@ def _count_kpis(kpis: list[Kpi]) -> None:
 
 def build_app(settings: RouteSettings, organisation: Organisation | None = None) -> faust.App:
     org = organisation or load_organisation_or_exit(settings.organisation_config)
+    metrics.initialise(org.department_slugs, [t.slug for t in org.topics])
     topics = TopicNames(settings.topic_prefix)
     now = make_clock(settings.clock_file)
     app = make_app("route", settings)

@@ -28,7 +28,7 @@ SLA_BREACHES = Counter(
     ["department", "topic"],
 )
 UNCLAIMED = Gauge(
-    "webcare_unclaimed_backlog",
+    "webcare_unclaimed_mentions",
     "Open mentions nobody has claimed or answered, per department (this worker's partitions).",
     ["department"],
 )
@@ -41,3 +41,16 @@ GUIDELINE_WARNINGS = Counter(
     ["rule", "channel"],
 )
 CRISIS_ACTIVE = Gauge("webcare_crisis_active", "1 while a crisis is raised, else 0.")
+
+SLA_OUTCOME_NAMES = ("answered_in_time", "answered_late", "never_answered")
+
+
+def initialise(departments: list[str], topics: list[str]) -> None:
+    """Creates every labelled series at zero, so dashboards and alerts see 0, not 'no data'."""
+    for department in departments:
+        UNCLAIMED.labels(department=department)
+        for topic in topics:
+            FIRST_RESPONSE.labels(department=department, topic=topic)
+            SLA_BREACHES.labels(department=department, topic=topic)
+            for outcome in SLA_OUTCOME_NAMES:
+                SLA_OUTCOMES.labels(department=department, topic=topic, outcome=outcome)

@@ -27,11 +27,7 @@ ALERTS = REPO / "deploy" / "prometheus" / "alerts.yml"
 
 PENDING = frozenset(
     {
-        "webcare_unclaimed_mentions",  # gauge{department}: routed, not claimed or answered
         "webcare_overdue_mentions",  # gauge{department}: unanswered past the SLA deadline
-        "webcare_sla_breaches_total",  # counter{department}: SLA deadlines passed unanswered
-        "webcare_first_response_seconds",  # histogram{department}: arrival to first reply
-        "webcare_crisis_active",  # gauge: 1 while the crisis thresholds are crossed
     }
 )
 # Series Prometheus makes itself, not a service.

@@ -84,7 +84,7 @@ def test_dashboard_shows_what_operators_watch() -> None:
         "webcare_unclaimed_mentions",  # backlog per department
         "webcare_overdue_mentions",
         "webcare_sla_breaches_total",
-        "webcare_first_response_seconds",
+        "webcare_first_response_seconds_bucket",
         "webcare_dead_letters_total",
         "webcare_notifications_total",  # deliveries by outcome
         "webcare_crisis_active",
