@@ -45,13 +45,14 @@ def test_mastodon_reply_with_html_media_and_emoji() -> None:
     assert "https://example.org/afschrift/2026/11/20/overzicht-van-de-bank" in m.text
     assert "#openhart :angry_blob:" in m.text
     assert "Screenshot van twee afschrijvingen" in m.text
-    assert "<p>" not in m.text and "&amp;" not in m.text
+    assert "<p>" not in m.text
+    assert "&amp;" not in m.text
     assert (m.lang, m.kind, m.from_organisation) == ("nl", "post", False)
 
 
 def test_mastodon_notifications_only_mentions_count() -> None:
     [m] = parse("mastodon", "mastodon_notification_mention.json").mentions
-    assert m.text == "@openhart ボランティアに参加したいです！🙏"
+    assert m.text == "@openhart ボランティアに参加したいです！🙏"  # noqa: RUF001
     assert m.lang == "ja"
     favourite = parse("mastodon", "mastodon_notification_favourite.json")
     assert favourite.mentions == []
@@ -68,11 +69,13 @@ def test_mastodon_stream_update_edit_boost_delete() -> None:
         ("mastodon:113456789100000001", "delete"),
     ]
     post, edit, boost, delete = result.mentions
-    assert post.text == "شكرا @openhart على المساعدة" and post.lang == "ar"
+    assert post.text == "شكرا @openhart على المساعدة"
+    assert post.lang == "ar"
     assert edit.text == "شكرا جزيلا @openhart على المساعدة"
     assert edit.edited_at == datetime(2026, 11, 20, 11, 2, 30, tzinfo=UTC)
-    assert boost.from_organisation and boost.thread_id == "mastodon:113456789012345678"
-    assert delete.text == "" and delete.lang is None
+    assert boost.from_organisation
+    assert boost.thread_id == "mastodon:113456789012345678"
+    assert (delete.text, delete.lang) == ("", None)
     assert sorted(r.reason for r in result.rejected) == ["invalid_json", "not_a_mention"]
 
 
@@ -91,13 +94,14 @@ def test_bluesky_jetstream_capture() -> None:
         post.url == "https://bsky.app/profile/did:plc:ewvi7nxzyoun6zhxrhs64oiz/post/3l3qo2vuowo2b"
     )
     assert post.lang == "nl"
-    assert reply.text == "@openhart.bsky.social 我想捐款，怎么做？"
+    assert reply.text == "@openhart.bsky.social 我想捐款，怎么做？"  # noqa: RUF001
     assert reply.in_reply_to == f"bluesky:at://{ORG_DID}/app.bsky.feed.post/3l3parent001"
     assert reply.thread_id == f"bluesky:at://{ORG_DID}/app.bsky.feed.post/3l3root00001"
-    assert repost.kind == "repost" and repost.thread_id == reply.thread_id
-    assert delete.kind == "delete" and delete.id == post.id and delete.text == ""
+    assert (repost.kind, repost.thread_id) == ("repost", reply.thread_id)
+    assert (delete.kind, delete.id, delete.text) == ("delete", post.id, "")
     assert delete.relationship_id == post.relationship_id
-    assert own.from_organisation and not post.from_organisation
+    assert own.from_organisation
+    assert not post.from_organisation
     assert sorted(r.reason for r in result.rejected) == [
         "invalid_record",
         "not_a_mention",

@@ -13,7 +13,8 @@ from services.ingest.text import html_to_text
         ("<p>Hallo &amp; welkom</p>", "Hallo & welkom"),
         ("<p>een</p><p>twee<br>drie</p>", "een\n\ntwee\ndrie"),
         (
-            '<a href="https://mastodon.nl/@openhart" class="u-url mention">@<span>openhart</span></a>',
+            '<a href="https://mastodon.nl/@openhart" class="u-url mention">'
+            "@<span>openhart</span></a>",
             "@openhart",
         ),
         ('<a href="https://x/tags/zorg" class="mention hashtag">#<span>zorg</span></a>', "#zorg"),
