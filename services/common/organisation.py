@@ -12,6 +12,7 @@ from typing import Annotated
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, model_validator
 
+from services.common.organisation_sources import Sources
 from services.common.validation import describe
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
@@ -60,6 +61,7 @@ class Organisation(Strict):
     sentiment_keywords: dict[str, list[str]] = Field(
         default_factory=dict, description="Words suggesting 'negative' or 'positive'."
     )
+    sources: Sources = Field(default_factory=Sources, description="Channels ingest listens to.")
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Organisation:

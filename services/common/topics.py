@@ -34,6 +34,11 @@ class TopicNames:
     def dlq(self) -> str:
         return f"{self.prefix}.dlq"
 
+    @property
+    def ingest_cursors(self) -> str:
+        """Compacted: the last position of each ingest connector, keyed by connector."""
+        return f"{self.prefix}.ingest.cursors"
+
     def department(self, slug: str) -> str:
         return f"{self.prefix}.dept.{slug}"
 
@@ -53,6 +58,7 @@ class TopicNames:
             self.conversation_events,
             self.notifications_sent,
             self.dlq,
+            self.ingest_cursors,
         ]
 
     def all_for(self, department_slugs: list[str]) -> list[str]:

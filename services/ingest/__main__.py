@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from kafka.errors import KafkaError
 
 from services.common.http import serve_http
 from services.common.logs import logging_config, setup_logging
@@ -14,6 +15,9 @@ from services.common.metrics import serve_metrics
 from services.common.organisation import load_organisation_or_exit
 from services.common.topics import TopicNames
 from services.ingest.app import create_app
+from services.ingest.channels import build_connectors, own_identities
+from services.ingest.connectors import Backoff
+from services.ingest.cursors import CursorStore, CursorStoreError, load_cursors
 from services.ingest.parsing import PARSERS, parse_source
 from services.ingest.publisher import MentionPublisher
 from services.ingest.settings import IngestSettings
@@ -32,15 +36,36 @@ def serve() -> None:
     settings = IngestSettings()
     setup_logging("ingest", settings.log_level)
     serve_metrics(settings.metrics_port)
+    org = load_organisation_or_exit(settings.organisation_config)
+    topics = TopicNames(settings.topic_prefix)
     publisher = MentionPublisher.connect(
-        settings.kafka_bootstrap, TopicNames(settings.topic_prefix), settings.publish_timeout_s
+        settings.kafka_bootstrap, topics, settings.publish_timeout_s
     )
+    backoff = Backoff(
+        settings.connector_backoff_s,
+        settings.connector_backoff_max_s,
+        settings.connector_max_attempts,
+    )
+    connectors = build_connectors(org, backoff)
+
+    def cursors() -> CursorStore:
+        initial = load_cursors(settings.kafka_bootstrap, topics.ingest_cursors)
+        try:
+            return CursorStore(publisher.producer, topics.ingest_cursors, initial)
+        except KafkaError as err:
+            raise CursorStoreError(f"Kafka unreachable: {type(err).__name__}") from err
+
     logging.getLogger(__name__).info(
-        "ingest listening", extra={"host": settings.host, "port": settings.port}
+        "ingest listening",
+        extra={
+            "host": settings.host,
+            "port": settings.port,
+            "connectors": [c.name for c in connectors],
+        },
     )
     try:
         serve_http(
-            create_app(settings, publisher),
+            create_app(settings, publisher, own_identities(org), connectors, cursors),
             settings.host,
             settings.port,
             logging_config("ingest", settings.log_level),
@@ -60,7 +85,7 @@ def parse(
     """Prints the Mentions in FILE as JSON lines; each rejected record and why on stderr."""
     if source not in PARSERS:
         raise typer.BadParameter(f"unknown source; one of {list(PARSERS)}", param_hint="--source")
-    handles = load_organisation_or_exit(organisation).handles if organisation else []
+    handles = own_identities(load_organisation_or_exit(organisation)) if organisation else []
     result = parse_source(source, file.read_bytes(), datetime.now(UTC), handles)
     for mention in result.mentions:
         typer.echo(mention.model_dump_json())

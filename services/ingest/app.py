@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
+from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import UTC, datetime
 
 from fastapi import FastAPI, Request
@@ -10,6 +13,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from services.ingest.connectors import Backoff, Connector, run_all
+from services.ingest.cursors import CursorStore
 from services.ingest.normalise import InvalidMention, normalise, parse_batch
 from services.ingest.publisher import MentionPublisher, PublishFailed
 from services.ingest.settings import IngestSettings
@@ -40,8 +45,34 @@ def _source_hint(body: bytes) -> str:
     )
 
 
-def create_app(settings: IngestSettings, publisher: MentionPublisher) -> FastAPI:
-    app = FastAPI(title="webcare ingest", version="1")
+def create_app(
+    settings: IngestSettings,
+    publisher: MentionPublisher,
+    handles: Sequence[str] = (),
+    connectors: Sequence[Connector] = (),
+    load_cursors: Callable[[], CursorStore] | None = None,
+) -> FastAPI:
+    """The HTTP endpoint; the connectors, if any, run on the same event loop for its lifetime."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if not connectors or load_cursors is None:
+            yield
+            return
+        backoff = Backoff(
+            settings.connector_backoff_s,
+            settings.connector_backoff_max_s,
+            settings.connector_max_attempts,
+        )
+        task = asyncio.create_task(run_all(connectors, publisher, load_cursors, backoff))
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    app = FastAPI(title="webcare ingest", version="1", lifespan=lifespan)
 
     def refuse(status: int, body: bytes, reason: str, problems: list[str]) -> JSONResponse:
         publisher.dead_letter(body, reason, "; ".join(problems), _source_hint(body))
@@ -88,7 +119,7 @@ def create_app(settings: IngestSettings, publisher: MentionPublisher) -> FastAPI
             )
             return refuse(status, body, err.reason, err.problems)
         now = datetime.now(UTC)
-        mentions = [normalise(item, now) for item in items]
+        mentions = [normalise(item, now, handles) for item in items]
         try:
             await run_in_threadpool(publisher.publish, mentions)
         except PublishFailed as err:

@@ -54,7 +54,14 @@ class MentionPublisher:
                 self._producer = self._connect()
             return self._producer
 
-    def publish(self, mentions: Sequence[Mention]) -> None:
+    def publish(
+        self, mentions: Sequence[Mention], also: Sequence[tuple[str, bytes, bytes]] = ()
+    ) -> None:
+        """Sends and waits for acks=all; `also` (topic, key, value) go in the same flush.
+
+        Connectors pass their cursor in `also`: written in the same round trip as
+        the mentions it covers, the window in which a crash leaves them apart is tiny.
+        """
         try:
             producer = self.producer
             futures = [
@@ -65,6 +72,7 @@ class MentionPublisher:
                 )
                 for m in mentions
             ]
+            futures += [producer.send(topic, key=key, value=value) for topic, key, value in also]
             producer.flush(timeout=self.timeout_s)
             for future in futures:
                 future.get(timeout=self.timeout_s)

@@ -176,3 +176,53 @@ def parse(raw: bytes, now: datetime) -> Parsed:
         except RecordError as err:
             parsed.reject(err.reason, err.detail, f"event: {event}\ndata: {data}".encode())
     return parsed
+
+
+class SseDecoder:
+    """Incremental server-sent-events decoder for a byte stream read in arbitrary chunks."""
+
+    def __init__(self, max_event_bytes: int = 10 * 1024 * 1024) -> None:
+        self._buffer = ""
+        self._pending = b""
+        self.max_event_bytes = max_event_bytes
+
+    def feed(self, chunk: bytes) -> list[tuple[str, str]]:
+        """Complete events so far; raises RecordError on an event too large to be real."""
+        data = self._pending + chunk
+        try:
+            text = data.decode("utf-8")
+            self._pending = b""
+        except UnicodeDecodeError as err:
+            # A chunk may end inside a multi-byte character: keep the tail for the next one.
+            text = data[: err.start].decode("utf-8", "replace")
+            self._pending = data[err.start :]
+            if len(self._pending) > 4:
+                self._pending = b""
+                raise RecordError("invalid_utf8", str(err)) from err
+        self._buffer += text.replace("\r\n", "\n").replace("\r", "\n")
+        events: list[tuple[str, str]] = []
+        while "\n\n" in self._buffer:
+            block, self._buffer = self._buffer.split("\n\n", 1)
+            events.extend(sse_events(block))
+        if len(self._buffer) > self.max_event_bytes:
+            self._buffer = ""
+            raise RecordError("too_large", f"an event over {self.max_event_bytes} bytes")
+        return events
+
+
+def notification_id(data: str) -> str | None:
+    """The id of a streamed Notification, the connector's cursor."""
+    try:
+        value = load_json(data.encode())
+    except RecordError:
+        return None
+    found = value.get("id") if isinstance(value, dict) else None
+    return found if isinstance(found, str) else None
+
+
+def newer(a: str | None, b: str | None) -> str | None:
+    """The newer of two Mastodon ids (numeric strings, compared as numbers)."""
+    if a is None or b is None:
+        return a or b
+    key = lambda x: (len(x), x)  # noqa: E731 - ids are digit strings without leading zeros
+    return max(a, b, key=key)
