@@ -15,7 +15,7 @@ from services.common.metrics import serve_metrics
 from services.common.organisation import load_organisation_or_exit
 from services.common.topics import TopicNames
 from services.ingest.app import create_app
-from services.ingest.channels import build_connectors, own_identities
+from services.ingest.channels import build_connectors, own_identities, webhook_secrets_or_exit
 from services.ingest.connectors import Backoff
 from services.ingest.cursors import CursorStore, CursorStoreError, load_cursors
 from services.ingest.parsing import PARSERS, parse_source
@@ -65,7 +65,14 @@ def serve() -> None:
     )
     try:
         serve_http(
-            create_app(settings, publisher, own_identities(org), connectors, cursors),
+            create_app(
+                settings,
+                publisher,
+                own_identities(org),
+                connectors,
+                cursors,
+                webhook_secrets_or_exit(org),
+            ),
             settings.host,
             settings.port,
             logging_config("ingest", settings.log_level),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from datetime import UTC, datetime
 
 from fastapi import FastAPI, Request
@@ -18,6 +18,7 @@ from services.ingest.cursors import CursorStore
 from services.ingest.normalise import InvalidMention, normalise, parse_batch
 from services.ingest.publisher import MentionPublisher, PublishFailed
 from services.ingest.settings import IngestSettings
+from services.ingest.signatures import SourceSecret, signature_problems
 
 
 class Accepted(BaseModel):
@@ -51,6 +52,7 @@ def create_app(
     handles: Sequence[str] = (),
     connectors: Sequence[Connector] = (),
     load_cursors: Callable[[], CursorStore] | None = None,
+    secrets: Mapping[str, SourceSecret] | None = None,
 ) -> FastAPI:
     """The HTTP endpoint; the connectors, if any, run on the same event loop for its lifetime."""
 
@@ -90,6 +92,7 @@ def create_app(
         response_model=Accepted,
         responses={
             400: {"model": Problem},
+            401: {"model": Problem},
             413: {"model": Problem},
             422: {"model": Problem},
             503: {"model": Problem},
@@ -118,6 +121,11 @@ def create_app(
                 else 422
             )
             return refuse(status, body, err.reason, err.problems)
+        unsigned = signature_problems(
+            body, request.headers, (item.source for item in items), secrets or {}
+        )
+        if unsigned:
+            return refuse(401, body, "bad_signature", unsigned)
         now = datetime.now(UTC)
         mentions = [normalise(item, now, handles) for item in items]
         try:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from services.common.organisation import Organisation
 from services.ingest.connectors import Backoff, Connector
+from services.ingest.signatures import MissingSecret, SourceSecret, load_secrets
 from services.ingest.sources.bluesky_connector import JetstreamConnector
 from services.ingest.sources.feed_connector import FeedConnector
 from services.ingest.sources.mastodon_connector import MastodonConnector
@@ -23,3 +24,10 @@ def build_connectors(org: Organisation, backoff: Backoff) -> Sequence[Connector]
     connectors += [JetstreamConnector(s, handles, backoff) for s in org.sources.bluesky]
     connectors += [FeedConnector(s, handles, backoff) for s in org.sources.feeds]
     return connectors
+
+
+def webhook_secrets_or_exit(org: Organisation) -> dict[str, SourceSecret]:
+    try:
+        return load_secrets(org.sources.webhooks)
+    except MissingSecret as err:
+        raise SystemExit(f"webcare: invalid organisation config: {err}") from err
