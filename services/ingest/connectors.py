@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 from schemas import Mention
 from services.ingest.cursors import CursorStore, CursorStoreError
-from services.ingest.metrics import CONNECTED, SKIPPED, saw_event
+from services.ingest.metrics import CONNECTED, SKIPPED
 from services.ingest.publisher import MentionPublisher, PublishFailed
 from services.ingest.sources.base import Rejection
 
@@ -89,8 +89,6 @@ async def run_connector(
                 await _publish(publisher, batch.mentions, also, backoff)
                 if cursor is not None:
                     cursors.mark(connector.name, cursor)
-                for mention in batch.mentions:
-                    saw_event(connector.source, mention.created_at.timestamp())
             for rejection in batch.rejected:
                 if rejection.is_fault:
                     publisher.dead_letter(

@@ -19,6 +19,7 @@ from schemas import DeadLetter, Mention
 from services.common.kafka import durable_producer
 from services.common.metrics import DEAD_LETTERS
 from services.common.topics import TopicNames
+from services.ingest.metrics import saw_event
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,7 @@ class MentionPublisher:
             raise PublishFailed(f"Kafka did not acknowledge: {type(err).__name__}") from err
         for m in mentions:
             INGESTED.labels(source=m.source).inc()
+            saw_event(m.source, m.created_at.timestamp())
 
     def dead_letter(self, original: bytes, reason: str, detail: str, source: str) -> None:
         """Keeps refused input on record; best effort, since the client already got a 4xx."""

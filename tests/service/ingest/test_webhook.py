@@ -130,3 +130,24 @@ def test_csv_replay(
     assert mentions[1].lang == "en"
     [letter] = _letters(kafka_bootstrap, topics)
     assert letter.original() == b"x,3,44,,,geen handle,2026-11-20T10:00:00Z,"
+
+
+def test_metrics_per_source(client: TestClient) -> None:
+    from prometheus_client import REGISTRY
+
+    def sample(name: str, **labels: str) -> float:
+        return REGISTRY.get_sample_value(name, labels) or 0.0
+
+    ingested = sample("webcare_ingested_total", source="instagram")
+    rejected = sample("webcare_ingest_rejected_total", source="linkedin", reason="bad_signature")
+    assert client.post("/v1/mentions", json={**MENTION, "source": "instagram"}).status_code == 202
+    assert client.post("/v1/mentions", json=MENTION).status_code == 401
+    assert sample("webcare_ingested_total", source="instagram") == ingested + 1
+    assert (
+        sample("webcare_ingest_rejected_total", source="linkedin", reason="bad_signature")
+        == rejected + 1
+    )
+    assert sample("webcare_ingest_newest_event_timestamp_seconds", source="instagram") == (
+        1_795_161_600.0
+    )
+    assert sample("webcare_ingest_newest_event_age_seconds", source="instagram") > 0
