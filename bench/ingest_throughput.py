@@ -43,6 +43,12 @@ TEXTS = [
 ]
 
 
+def report(line: str) -> None:
+    """One result line on stdout: the numbers are this script's output."""
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -139,16 +145,16 @@ def main() -> None:
             n = args.mentions
             single = [json.dumps(mention("single", i)).encode() for i in range(n)]
             count, seconds = asyncio.run(post_all(url, single, args.clients))
-            print(f"webhook single   : {count} mentions, {args.clients} clients, "
-                  f"{seconds:.2f} s, {count / seconds:.0f} mentions/s")  # noqa: T201  # fmt: skip
+            report(f"webhook single   : {count} mentions, {args.clients} clients, "
+                  f"{seconds:.2f} s, {count / seconds:.0f} mentions/s")  # fmt: skip
 
             batched = [
                 json.dumps([mention("batch", i + j) for j in range(args.batch)]).encode()
                 for i in range(0, n * 5, args.batch)
             ]
             count, seconds = asyncio.run(post_all(url, batched, args.clients))
-            print(f"webhook batch={args.batch}: {count} mentions, {args.clients} clients, "
-                  f"{seconds:.2f} s, {count / seconds:.0f} mentions/s")  # noqa: T201  # fmt: skip
+            report(f"webhook batch={args.batch}: {count} mentions, {args.clients} clients, "
+                  f"{seconds:.2f} s, {count / seconds:.0f} mentions/s")  # fmt: skip
         finally:
             ingest.terminate()
             ingest.wait(timeout=30)
@@ -165,8 +171,8 @@ def main() -> None:
             seconds = time.perf_counter() - started
         finally:
             publisher.close()
-        print(f"replay (JSONL)   : {report.accepted} mentions, {seconds:.2f} s, "
-              f"{report.accepted / seconds:.0f} mentions/s")  # noqa: T201  # fmt: skip
+        report(f"replay (JSONL)   : {report.accepted} mentions, {seconds:.2f} s, "
+              f"{report.accepted / seconds:.0f} mentions/s")  # fmt: skip
 
         if broker_env is not None:
             subprocess.run(["bash", str(REPO / "deploy/kafka/stop.sh")], env=broker_env,
