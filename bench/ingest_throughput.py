@@ -167,12 +167,12 @@ def main() -> None:
         publisher = MentionPublisher.connect(bootstrap, topics, 30.0)
         try:
             started = time.perf_counter()
-            report = replay(path, publisher, batch_size=500, show_progress=False)
+            replayed = replay(path, publisher, batch_size=500, show_progress=False)
             seconds = time.perf_counter() - started
         finally:
             publisher.close()
-        report(f"replay (JSONL)   : {report.accepted} mentions, {seconds:.2f} s, "
-              f"{report.accepted / seconds:.0f} mentions/s")  # fmt: skip
+        report(f"replay (JSONL)   : {replayed.accepted} mentions, {seconds:.2f} s, "
+              f"{replayed.accepted / seconds:.0f} mentions/s")  # fmt: skip
 
         if broker_env is not None:
             subprocess.run(["bash", str(REPO / "deploy/kafka/stop.sh")], env=broker_env,
