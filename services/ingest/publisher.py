@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
@@ -58,10 +59,12 @@ class MentionPublisher:
     def publish(
         self, mentions: Sequence[Mention], also: Sequence[tuple[str, bytes, bytes]] = ()
     ) -> None:
-        """Sends and waits for acks=all; `also` (topic, key, value) go in the same flush.
+        """Sends and waits for acks=all; `also` (topic, key, value) are sent alongside.
 
         Connectors pass their cursor in `also`: written in the same round trip as
         the mentions it covers, the window in which a crash leaves them apart is tiny.
+        Waiting on this call's own futures (not `flush`, which waits for every
+        thread's records) keeps concurrent requests from queueing behind each other.
         """
         try:
             producer = self.producer
@@ -74,9 +77,9 @@ class MentionPublisher:
                 for m in mentions
             ]
             futures += [producer.send(topic, key=key, value=value) for topic, key, value in also]
-            producer.flush(timeout=self.timeout_s)
+            deadline = time.monotonic() + self.timeout_s
             for future in futures:
-                future.get(timeout=self.timeout_s)
+                future.get(timeout=max(0.0, deadline - time.monotonic()))
         except KafkaError as err:
             raise PublishFailed(f"Kafka did not acknowledge: {type(err).__name__}") from err
         for m in mentions:
