@@ -58,6 +58,13 @@ class Mention(Contract):
     url: str | None = Field(default=None, max_length=2000)
     in_reply_to: str | None = Field(default=None, max_length=300)
     ingested_at: UtcDatetime
+    # Added by issue 3 (optional, so version 1 readers and old messages stay valid):
+    # a post, a repost/boost, a new version of an earlier post (same id, `edited_at`), or a
+    # delete (same id, empty text): downstream must drop the text it holds for that id.
+    kind: Literal["post", "repost", "edit", "delete"] = "post"
+    edited_at: UtcDatetime | None = None
+    # Written by one of the organisation's own handles: routing can skip it.
+    from_organisation: bool = False
 
 
 class ClassifiedMention(Contract):

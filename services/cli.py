@@ -40,7 +40,7 @@ def replay_file(
     batch_size: Annotated[int, typer.Option(min=1, max=10_000)] = 500,
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
 ) -> None:
-    """Replays a JSONL file of webhook-format mentions into the pipeline."""
+    """Replays a JSONL or CSV file of webhook-format mentions into the pipeline."""
     from services.ingest.publisher import MentionPublisher
     from services.ingest.replay import replay
     from services.ingest.settings import IngestSettings

@@ -46,7 +46,8 @@ def ensure_topics(
 ) -> list[str]:
     """Create the topics that don't exist yet; returns the ones it created.
 
-    Faust table changelogs (`*-changelog`) are compacted, as Faust itself would make them.
+    Faust table changelogs (`*-changelog`) are compacted, as Faust itself would make them,
+    and so are `*.cursors` topics.
     """
     deadline = time.monotonic() + timeout_s
     while True:
@@ -69,7 +70,7 @@ def ensure_topics(
                 name=name,
                 num_partitions=partitions,
                 replication_factor=replication,
-                topic_configs={"cleanup.policy": "compact"} if name.endswith("-changelog") else {},
+                topic_configs={"cleanup.policy": "compact"} if _compacted(name) else {},
             )
             for name in missing
         ]
@@ -82,6 +83,11 @@ def ensure_topics(
         return missing
     finally:
         admin.close()
+
+
+def _compacted(name: str) -> bool:
+    """Topics that hold the latest value per key: Faust changelogs and ingest cursors."""
+    return name.endswith(("-changelog", ".cursors"))
 
 
 def _wait_for_metadata(admin: KafkaAdminClient, names: list[str], deadline: float) -> None:

@@ -13,6 +13,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, model_validator
 
 from services.common.organisation_routing import RoutingPolicy, check_references
+from services.common.organisation_sources import Sources
 from services.common.validation import describe
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
@@ -65,6 +66,7 @@ class Organisation(Strict):
         default_factory=RoutingPolicy,
         description="Priority, escalation, hours, guidelines, crisis (organisation_routing.py).",
     )
+    sources: Sources = Field(default_factory=Sources, description="Channels ingest listens to.")
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Organisation:

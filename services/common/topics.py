@@ -46,6 +46,11 @@ class TopicNames:
     def dlq(self) -> str:
         return f"{self.prefix}.dlq"
 
+    @property
+    def ingest_cursors(self) -> str:
+        """Compacted: the last position of each ingest connector, keyed by connector."""
+        return f"{self.prefix}.ingest.cursors"
+
     def department(self, slug: str) -> str:
         return f"{self.prefix}.dept.{slug}"
 
@@ -66,6 +71,7 @@ class TopicNames:
             self.notifications_sent,
             self.dlq,
             self.route_signals,
+            self.ingest_cursors,
         ]
 
     def all_for(self, department_slugs: list[str]) -> list[str]:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from datetime import UTC, datetime
 
 from fastapi import FastAPI, Request
@@ -10,9 +13,12 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from services.ingest.connectors import Backoff, Connector, run_all
+from services.ingest.cursors import CursorStore
 from services.ingest.normalise import InvalidMention, normalise, parse_batch
 from services.ingest.publisher import MentionPublisher, PublishFailed
 from services.ingest.settings import IngestSettings
+from services.ingest.signatures import SourceSecret, signature_problems
 
 
 class Accepted(BaseModel):
@@ -40,8 +46,35 @@ def _source_hint(body: bytes) -> str:
     )
 
 
-def create_app(settings: IngestSettings, publisher: MentionPublisher) -> FastAPI:
-    app = FastAPI(title="webcare ingest", version="1")
+def create_app(
+    settings: IngestSettings,
+    publisher: MentionPublisher,
+    handles: Sequence[str] = (),
+    connectors: Sequence[Connector] = (),
+    load_cursors: Callable[[], CursorStore] | None = None,
+    secrets: Mapping[str, SourceSecret] | None = None,
+) -> FastAPI:
+    """The HTTP endpoint; the connectors, if any, run on the same event loop for its lifetime."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if not connectors or load_cursors is None:
+            yield
+            return
+        backoff = Backoff(
+            settings.connector_backoff_s,
+            settings.connector_backoff_max_s,
+            settings.connector_max_attempts,
+        )
+        task = asyncio.create_task(run_all(connectors, publisher, load_cursors, backoff))
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    app = FastAPI(title="webcare ingest", version="1", lifespan=lifespan)
 
     def refuse(status: int, body: bytes, reason: str, problems: list[str]) -> JSONResponse:
         publisher.dead_letter(body, reason, "; ".join(problems), _source_hint(body))
@@ -59,6 +92,7 @@ def create_app(settings: IngestSettings, publisher: MentionPublisher) -> FastAPI
         response_model=Accepted,
         responses={
             400: {"model": Problem},
+            401: {"model": Problem},
             413: {"model": Problem},
             422: {"model": Problem},
             503: {"model": Problem},
@@ -87,8 +121,13 @@ def create_app(settings: IngestSettings, publisher: MentionPublisher) -> FastAPI
                 else 422
             )
             return refuse(status, body, err.reason, err.problems)
+        unsigned = signature_problems(
+            body, request.headers, (item.source for item in items), secrets or {}
+        )
+        if unsigned:
+            return refuse(401, body, "bad_signature", unsigned)
         now = datetime.now(UTC)
-        mentions = [normalise(item, now) for item in items]
+        mentions = [normalise(item, now, handles) for item in items]
         try:
             await run_in_threadpool(publisher.publish, mentions)
         except PublishFailed as err:

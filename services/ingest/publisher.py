@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
@@ -19,6 +20,7 @@ from schemas import DeadLetter, Mention
 from services.common.kafka import durable_producer
 from services.common.metrics import DEAD_LETTERS
 from services.common.topics import TopicNames
+from services.ingest.metrics import saw_event
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +56,16 @@ class MentionPublisher:
                 self._producer = self._connect()
             return self._producer
 
-    def publish(self, mentions: Sequence[Mention]) -> None:
+    def publish(
+        self, mentions: Sequence[Mention], also: Sequence[tuple[str, bytes, bytes]] = ()
+    ) -> None:
+        """Sends and waits for acks=all; `also` (topic, key, value) are sent alongside.
+
+        Connectors pass their cursor in `also`: written in the same round trip as
+        the mentions it covers, the window in which a crash leaves them apart is tiny.
+        Waiting on this call's own futures (not `flush`, which waits for every
+        thread's records) keeps concurrent requests from queueing behind each other.
+        """
         try:
             producer = self.producer
             futures = [
@@ -65,14 +76,16 @@ class MentionPublisher:
                 )
                 for m in mentions
             ]
-            producer.flush(timeout=self.timeout_s)
+            futures += [producer.send(topic, key=key, value=value) for topic, key, value in also]
+            deadline = time.monotonic() + self.timeout_s
             for future in futures:
-                future.get(timeout=self.timeout_s)
+                future.get(timeout=max(0.0, deadline - time.monotonic()))
         except KafkaError as err:
             raise PublishFailed(f"Kafka did not acknowledge: {type(err).__name__}") from err
         for m in mentions:
             INGESTED.labels(source=m.source).inc()
             log.debug("published", extra={"mention_id": m.id, "source": m.source})
+            saw_event(m.source, m.created_at.timestamp())
 
     def dead_letter(self, original: bytes, reason: str, detail: str, source: str) -> None:
         """Keeps refused input on record; best effort, since the client already got a 4xx."""

@@ -1,16 +1,22 @@
-"""File replay: feeds a JSONL file of webhook-format mentions into the raw topic.
+"""File replay: feeds a JSONL or CSV file of webhook-format mentions into the raw topic.
 
-For backfills and demos. Each line is one mention in the webhook format; a
-line that is not gets reported with its line number and dead-lettered, and
-the replay goes on.
+For backfills and demos. JSONL: one mention in the webhook format per line.
+CSV: a header row and one mention per row, with the webhook fields as columns
+and the author's as `author_id`, `author_handle`, `author_display_name`,
+`author_profile_url`, `author_followers` (see `CSV_COLUMNS`). A record that is
+not a mention is reported with its line number and dead-lettered, and the
+replay goes on.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -19,6 +25,24 @@ from schemas import Mention
 from services.common.validation import describe
 from services.ingest.normalise import IncomingMention, normalise
 from services.ingest.publisher import MentionPublisher
+
+CSV_COLUMNS = [
+    "source",
+    "external_id",
+    "author_id",
+    "author_handle",
+    "author_display_name",
+    "author_profile_url",
+    "author_followers",
+    "text",
+    "created_at",
+    "url",
+    "in_reply_to",
+    "thread_root",
+    "lang",
+    "kind",
+    "html",
+]
 
 
 @dataclass
@@ -34,11 +58,53 @@ def read_lines(path: Path) -> Iterator[tuple[int, bytes]]:
                 yield number, line.rstrip(b"\r\n")
 
 
+def csv_record(row: dict[str, str | None]) -> dict[str, Any]:
+    """A CSV row as the webhook object; empty cells are absent fields."""
+    cells = {k: v for k, v in row.items() if k and v not in (None, "")}
+    author = {
+        key.removeprefix("author_"): cells.pop(key)
+        for key in list(cells)
+        if key.startswith("author_")
+    }
+    record: dict[str, Any] = dict(cells)
+    if author:
+        record["author"] = author
+    if "html" in record:
+        record["html"] = str(record["html"]).lower() in ("1", "true", "yes")
+    return record
+
+
+def read_records(path: Path) -> Iterator[tuple[int, bytes, Any]]:
+    """(line number, original bytes, parsed JSON value or the raw bytes) for JSONL or CSV."""
+    if path.suffix.lower() != ".csv":
+        for number, line in read_lines(path):
+            yield number, line, line
+        return
+    with path.open(encoding="utf-8", newline="", errors="surrogateescape") as handle:
+        reader = csv.DictReader(handle)
+        for row in reader:
+            out = io.StringIO()
+            csv.writer(out).writerow(row.values())
+            original = out.getvalue().rstrip("\r\n").encode("utf-8", "surrogateescape")
+            yield reader.line_num, original, csv_record(row)
+
+
+def _item(value: Any) -> IncomingMention:
+    if isinstance(value, bytes):
+        item = IncomingMention.model_validate_json(value)
+    else:
+        item = IncomingMention.model_validate(value)
+    missing = item.missing()
+    if missing:
+        raise ValueError("; ".join(missing))
+    return item
+
+
 def replay(
     path: Path, publisher: MentionPublisher, batch_size: int = 500, show_progress: bool = True
 ) -> ReplayReport:
     report = ReplayReport()
-    total = sum(1 for _ in read_lines(path))
+    total = sum(1 for _ in read_records(path))
     batch: list[Mention] = []
     progress = Progress(
         TextColumn("replay"),
@@ -49,13 +115,13 @@ def replay(
     )
     with progress:
         task = progress.add_task("replay", total=total)
-        for number, line in read_lines(path):
+        for number, original, value in read_records(path):
             try:
-                item = IncomingMention.model_validate_json(line)
-            except ValidationError as err:
-                problems = describe(err)
+                item = _item(value)
+            except (ValidationError, ValueError) as err:
+                problems = describe(err) if isinstance(err, ValidationError) else [str(err)]
                 report.rejected.append(f"line {number}: {'; '.join(problems)}")
-                publisher.dead_letter(line, "invalid_mention", "; ".join(problems), "replay")
+                publisher.dead_letter(original, "invalid_mention", "; ".join(problems), "replay")
                 progress.advance(task)
                 continue
             batch.append(normalise(item, datetime.now(UTC)))

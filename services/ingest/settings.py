@@ -18,3 +18,12 @@ class IngestSettings(CommonSettings):
     publish_timeout_s: float = Field(
         default=15.0, gt=0, validation_alias="WEBCARE_INGEST_PUBLISH_TIMEOUT_S"
     )
+    connector_backoff_s: float = Field(
+        default=1.0, gt=0, validation_alias="WEBCARE_INGEST_CONNECTOR_BACKOFF_S"
+    )
+    connector_backoff_max_s: float = Field(
+        default=60.0, gt=0, validation_alias="WEBCARE_INGEST_CONNECTOR_BACKOFF_MAX_S"
+    )
+    connector_max_attempts: int = Field(
+        default=100, ge=1, validation_alias="WEBCARE_INGEST_CONNECTOR_MAX_ATTEMPTS"
+    )

@@ -1,0 +1,33 @@
+"""The connectors an organisation's `sources:` section asks for."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from services.common.organisation import Organisation
+from services.ingest.connectors import Backoff, Connector
+from services.ingest.signatures import MissingSecret, SourceSecret, load_secrets
+from services.ingest.sources.bluesky_connector import JetstreamConnector
+from services.ingest.sources.feed_connector import FeedConnector
+from services.ingest.sources.mastodon_connector import MastodonConnector
+
+
+def own_identities(org: Organisation) -> list[str]:
+    """Handles and platform ids whose posts are the organisation's own (`from_organisation`)."""
+    return [*org.handles, *org.sources.own_ids()]
+
+
+def build_connectors(org: Organisation, backoff: Backoff) -> Sequence[Connector]:
+    handles = own_identities(org)
+    connectors: list[Connector] = []
+    connectors += [MastodonConnector(s, handles, backoff) for s in org.sources.mastodon]
+    connectors += [JetstreamConnector(s, handles, backoff) for s in org.sources.bluesky]
+    connectors += [FeedConnector(s, handles, backoff) for s in org.sources.feeds]
+    return connectors
+
+
+def webhook_secrets_or_exit(org: Organisation) -> dict[str, SourceSecret]:
+    try:
+        return load_secrets(org.sources.webhooks)
+    except MissingSecret as err:
+        raise SystemExit(f"webcare: invalid organisation config: {err}") from err

@@ -1,0 +1,92 @@
+"""The `sources:` config section, webhook signatures, CSV rows and back-off: pure pieces."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from services.common.organisation import OrganisationConfigError, parse_organisation
+from services.ingest.channels import build_connectors, own_identities
+from services.ingest.connectors import Backoff
+from services.ingest.replay import CSV_COLUMNS, csv_record
+from services.ingest.signatures import (
+    MissingSecret,
+    SourceSecret,
+    load_secrets,
+    signature,
+    signature_problems,
+)
+
+EXAMPLE = yaml.safe_load(Path("deploy/config/organisation.yaml").read_text())
+SOURCES = {
+    "mastodon": [{"instance_url": "https://mastodon.nl", "access_token_env": "MASTODON_TOKEN"}],
+    "bluesky": [{"dids": ["did:plc:openhart"], "keywords": ["open hart"]}],
+    "feeds": [{"url": "https://dorpskrant.example.nl/feed", "poll_seconds": 600}],
+    "webhooks": [{"source": "linkedin", "secret_env": "LINKEDIN_SECRET"}],
+}
+
+
+def test_example_config_without_sources_still_loads() -> None:
+    org = parse_organisation(EXAMPLE)
+    assert org.sources.mastodon == []
+    assert build_connectors(org, Backoff()) == []
+
+
+def test_sources_build_connectors_and_own_identities() -> None:
+    org = parse_organisation({**EXAMPLE, "sources": SOURCES})
+    names = [c.name for c in build_connectors(org, Backoff())]
+    assert names == [
+        "mastodon:https://mastodon.nl:user",
+        "bluesky:wss://jetstream2.us-east.bsky.network/subscribe",
+        "feed:https://dorpskrant.example.nl/feed",
+    ]
+    assert "did:plc:openhart" in own_identities(org)
+
+
+@pytest.mark.parametrize(
+    ("sources", "field"),
+    [
+        ({"mastodon": [{"instance_url": "not a url"}]}, "sources.mastodon.0.instance_url"),
+        ({"webhooks": [{"source": "li", "secret_env": "lower"}]}, "sources.webhooks.0.secret_env"),
+        ({"feeds": [{"url": "https://e.org", "poll_seconds": 0}]}, "sources.feeds.0.poll_seconds"),
+        ({"telegram": []}, "sources.telegram"),
+    ],
+)
+def test_wrong_sources_name_the_field(sources: dict[str, object], field: str) -> None:
+    with pytest.raises(OrganisationConfigError, match=field.replace(".", r"\.")):
+        parse_organisation({**EXAMPLE, "sources": sources})
+
+
+def test_signatures() -> None:
+    secrets = {"linkedin": SourceSecret("X-Sig", b"s3cret")}
+    body = b'{"source": "linkedin"}'
+    good = {"x-sig": signature(b"s3cret", body)}
+    assert signature_problems(body, good, ["linkedin"], secrets) == []
+    assert signature_problems(body + b" ", good, ["linkedin"], secrets)
+    assert signature_problems(body, {}, ["linkedin"], secrets) == ["linkedin: header X-Sig missing"]
+    assert signature_problems(body, {}, ["facebook"], secrets) == []
+
+
+def test_missing_secret_is_named() -> None:
+    org = parse_organisation({**EXAMPLE, "sources": SOURCES})
+    with pytest.raises(MissingSecret, match="LINKEDIN_SECRET"):
+        load_secrets(org.sources.webhooks, {})
+    assert load_secrets(org.sources.webhooks, {"LINKEDIN_SECRET": "x"})["linkedin"].secret == b"x"
+
+
+def test_csv_row_is_a_webhook_record() -> None:
+    row = dict.fromkeys(CSV_COLUMNS, "")
+    row.update(source="x", external_id="1", author_id="42", author_handle="anna", html="true")
+    assert csv_record(row) == {
+        "source": "x",
+        "external_id": "1",
+        "author": {"id": "42", "handle": "anna"},
+        "html": True,
+    }
+
+
+@pytest.mark.parametrize("attempt", [1, 2, 5, 50, 10_000])
+def test_backoff_grows_and_is_capped(attempt: int) -> None:
+    backoff = Backoff(base_s=1.0, cap_s=60.0)
+    ceiling = min(60.0, 2.0 ** min(attempt - 1, 30))
+    assert ceiling / 2 <= backoff.delay(attempt) <= ceiling
