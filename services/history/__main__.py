@@ -6,9 +6,11 @@ from services.common.faust_runtime import run_worker
 from services.common.logs import setup_logging
 from services.common.metrics import serve_metrics
 from services.common.organisation import load_organisation_or_exit
+from services.common.topics import TopicNames
 from services.history.app import STAGE, build_app
 from services.history.database import make_engine
 from services.history.migrate import migrate
+from services.history.publisher import EventPublisher
 from services.history.settings import HistorySettings
 
 
@@ -25,9 +27,13 @@ def main() -> None:
         "history starting",
         extra={"database": engine.url.render_as_string(hide_password=True), "port": settings.port},
     )
+    publisher = EventPublisher(
+        settings.kafka_bootstrap, TopicNames(settings.topic_prefix).conversation_events
+    )
     try:
-        run_worker(build_app(settings, engine, organisation), STAGE, settings.log_level)
+        run_worker(build_app(settings, engine, organisation, publisher), STAGE, settings.log_level)
     finally:
+        publisher.close()
         engine.dispose()
 
 

@@ -88,7 +88,10 @@ def api_service(api: FastAPI, host: str, port: int) -> type[AsgiService]:
 
 
 def build_app(
-    settings: HistorySettings, engine: Engine, organisation: Organisation | None = None
+    settings: HistorySettings,
+    engine: Engine,
+    organisation: Organisation | None = None,
+    publisher: EventPublisher | None = None,
 ) -> faust.App:
     app = make_app(STAGE, settings)
     topics = TopicNames(settings.topic_prefix)
@@ -113,7 +116,7 @@ def build_app(
     context = ApiContext(
         readers=readers,
         writers=writers,
-        publisher=EventPublisher(settings.kafka_bootstrap, topics.conversation_events),
+        publisher=publisher or EventPublisher(settings.kafka_bootstrap, topics.conversation_events),
         admin_key=settings.admin_key,
         claim_ttl=claim_ttl,
         action_wait_s=settings.action_wait_s,
