@@ -16,6 +16,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Response
+from prometheus_client import Counter
 
 from schemas import ConversationEvent
 from schemas import ConversationEventKind as Kind
@@ -43,6 +44,12 @@ router = APIRouter(
 
 POLL_S = 0.05
 
+ACTIONS = Counter(
+    "webcare_history_actions_total",
+    "Actions taken through the history API, by kind and outcome.",
+    ["kind", "outcome"],
+)
+
 
 def _department(principal: Principal) -> str:
     if principal.department is None:
@@ -58,6 +65,7 @@ def _audit(
     outcome: str,
     event_id: str | None,
 ) -> None:
+    ACTIONS.labels(kind=action, outcome=outcome).inc()
     with ctx.writers() as session, session.begin():
         key_store.record(
             session,

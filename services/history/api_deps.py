@@ -58,7 +58,8 @@ class ApiError(Exception):
         self.problem = problem
 
 
-def context(request: Request) -> ApiContext:
+async def context(request: Request) -> ApiContext:
+    # async (it does not block): FastAPI would run a plain def in the threadpool.
     ctx: ApiContext = request.app.state.context
     return ctx
 
@@ -84,7 +85,7 @@ def caller(
 
 
 def needs(scope: Scope) -> Callable[[Principal], Principal]:
-    def check(principal: Annotated[Principal, Depends(caller)]) -> Principal:
+    async def check(principal: Annotated[Principal, Depends(caller)]) -> Principal:
         if not principal.may(scope):
             raise ApiError(403, "forbidden", f"this API key lacks the '{scope.value}' scope")
         return principal

@@ -239,7 +239,9 @@ def database_url(url: str) -> URL:
 def make_engine(url: str) -> Engine:
     parsed = database_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(parsed, pool_pre_ping=True)
+        # As many connections as the API's threadpool (40) has threads, so a burst of
+        # requests waits for the database, never for the pool.
+        return create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=30)
     memory = parsed.database in (None, "", ":memory:")
     if not memory and parsed.database is not None:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
