@@ -7,7 +7,7 @@ also serves HTTP.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Protocol
@@ -84,7 +84,7 @@ def caller(
     return principal
 
 
-def needs(scope: Scope) -> Callable[[Principal], Principal]:
+def needs(scope: Scope) -> Callable[[Principal], Awaitable[Principal]]:
     async def check(principal: Annotated[Principal, Depends(caller)]) -> Principal:
         if not principal.may(scope):
             raise ApiError(403, "forbidden", f"this API key lacks the '{scope.value}' scope")
