@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, or_, select
+from sqlalchemy import Select, and_, exists, or_, select, text
 from sqlalchemy.orm import Session
 
 from services.history.claims import effective_status
@@ -301,8 +301,16 @@ def keyset_page(
     cursor: str | None,
     limit: int,
     newest_first: bool,
+    time_index: bool = True,
 ) -> tuple[list[MentionView], str | None]:
-    """Pages mentions by (created_at, id), in either direction."""
+    """Pages mentions by (created_at, id), in either direction.
+
+    `time_index=False` keeps PostgreSQL from walking the created_at index to
+    find the first matches of a selective filter (a rare word would make it
+    walk the whole table): it orders by an expression the index cannot serve,
+    so the filter's own index (full text) finds the rows, and a top-N sort
+    orders them.
+    """
     if cursor is not None:
         at_text, last_id = decode_cursor(cursor, 2)
         try:
@@ -323,8 +331,11 @@ def keyset_page(
                     and_(MentionRow.created_at == at, MentionRow.id > str(last_id)),
                 )
             )
+    order_time: Any = MentionRow.created_at
+    if not time_index:
+        order_time = MentionRow.created_at.op("+")(text("interval '0 seconds'"))
     if newest_first:
-        query = query.order_by(MentionRow.created_at.desc(), MentionRow.id.desc())
+        query = query.order_by(order_time.desc(), MentionRow.id.desc())
     else:
         query = query.order_by(MentionRow.created_at, MentionRow.id)
     rows = session.scalars(query.limit(limit + 1)).all()

@@ -72,6 +72,7 @@ def search(
     """Matching mentions, newest first."""
     dialect = session.get_bind().dialect.name
     query = select(MentionRow)
+    full_text = dialect == "postgresql" and bool(filters.q and filters.q.strip())
     if filters.q and filters.q.strip():
         query = query.where(text_condition(filters.q, dialect))
     if filters.topic:
@@ -91,4 +92,6 @@ def search(
         query = query.where(MentionRow.created_at >= filters.since)
     if filters.until:
         query = query.where(MentionRow.created_at < filters.until)
-    return keyset_page(session, query, ctx, cursor, limit, newest_first=True)
+    return keyset_page(
+        session, query, ctx, cursor, limit, newest_first=True, time_index=not full_text
+    )
