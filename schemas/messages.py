@@ -186,6 +186,7 @@ class ConversationEventKind(StrEnum):
     RETAGGED = "retagged"
     RESOLVED = "resolved"
     LINKED = "linked"
+    ERASED = "erased"  # GDPR erasure of the relationship (history deletes it, leaves a tombstone)
 
 
 class ConversationEvent(Contract):

@@ -12,12 +12,16 @@ from services.common.kafka import ensure_topics
 from services.common.organisation import load_organisation_or_exit
 from services.common.settings import CommonSettings
 from services.common.topics import TopicNames
+from services.history.cli import history_app as history_admin_app
+from services.history.cli import keys_app as history_keys_app
 from services.route.cli import route_app
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 topics_app = typer.Typer(no_args_is_help=True, help="Kafka topics.")
 app.add_typer(topics_app, name="topics")
 app.add_typer(route_app, name="route")
+app.add_typer(history_keys_app, name="keys")
+app.add_typer(history_admin_app, name="history")
 
 
 @topics_app.command("create")

@@ -1,206 +1,200 @@
-"""The history HTTP API: a mention with everything that happened to it, and whole conversations.
+"""The history HTTP API: reads under /v1 for every key with the read scope.
 
-Read-only for now (claim, reply, re-tag and resolve come later). Endpoints
-are plain `def`: FastAPI runs them in its threadpool, so blocking database
-reads never stall the Faust worker's event loop they share.
+Actions (`api_actions.py`) and administration (`api_admin.py`) are routers
+of their own; this module assembles the app, its error answers and the health
+endpoints, which need no key.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Annotated, Literal
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import text
 
-from schemas import Author, ConversationEventKind, DeliveryOutcome, Sentiment
-from services.history.database import (
-    ConversationEventRow,
-    DeliveryReceiptRow,
-    MentionRouteRow,
-    MentionRow,
+from services.history import queries
+from services.history.api_actions import router as actions_router
+from services.history.api_admin import router as admin_router
+from services.history.api_deps import ApiContext, ApiError, Ctx, Reader
+from services.history.search import SearchFilters, search
+from services.history.views import (
+    BadCursor,
+    ConversationPage,
+    MentionPage,
+    MentionTrail,
+    Problem,
+    Profile,
 )
 
-
-class View(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-
-class RouteView(View):
-    department: str
-    matched_topics: list[str]
-    rule: str
-
-
-class DeliveryView(View):
-    receipt_id: str
-    delivery_id: str
-    department: str
-    channel: str
-    target: str
-    outcome: DeliveryOutcome
-    attempt: int
-    status_code: int | None
-    error: str | None
-    at: datetime
-
-
-class MentionView(View):
-    """A mention as stored: classification and routing are null until they arrive."""
-
-    id: str
-    source: str
-    external_id: str
-    relationship_id: str
-    thread_id: str
-    author: Author
-    text: str
-    lang: str | None
-    created_at: datetime
-    url: str | None
-    in_reply_to: str | None
-    ingested_at: datetime
-    topics: list[str] | None
-    scores: dict[str, float] | None
-    sentiment: Sentiment | None
-    model_version: str | None
-    priority: str | None
-    sla_deadline: datetime | None
-    departments: list[RouteView]
-    deliveries: list[DeliveryView]
-
-
-class EventView(View):
-    event_id: str
-    kind: ConversationEventKind
-    relationship_id: str
-    mention_id: str | None
-    department: str | None
-    actor: str
-    text: str | None
-    channel: str | None
-    topics: list[str] | None
-    linked_relationship_id: str | None
-    at: datetime
-
-
-class ConversationView(BaseModel):
-    """Everything webcare knows about one relationship, oldest first."""
-
-    relationship_id: str
-    mentions: list[MentionView]
-    events: list[EventView]
-
-
-class Problem(BaseModel):
-    error: str
-    problems: list[str]
-
-
-_MENTION_COLUMNS = [
-    name for name in MentionView.model_fields if name not in ("departments", "deliveries")
+Limit = Annotated[int, Query(ge=1, le=500, description="Items per page.")]
+Cursor = Annotated[
+    str | None, Query(max_length=2000, description="`next_cursor` of the previous page.")
 ]
+SlugQuery = Annotated[str | None, Query(max_length=64, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+ERRORS: dict[int | str, dict[str, object]] = {
+    400: {"model": Problem},
+    401: {"model": Problem},
+    403: {"model": Problem},
+    404: {"model": Problem},
+}
 
 
-def _not_found(error: str, problem: str) -> JSONResponse:
-    return JSONResponse(
-        status_code=404, content=Problem(error=error, problems=[problem]).model_dump()
+def create_api(context: ApiContext) -> FastAPI:
+    api = FastAPI(
+        title="webcare history",
+        version="1",
+        description=(
+            "The shared record of every conversation. Every key with the `read` scope reads "
+            "everything; `act` acts for the key's own department; `admin` manages keys, "
+            "erases and exports."
+        ),
     )
+    api.state.context = context
 
-
-def _views(
-    mentions: Sequence[MentionRow],
-    routes: Sequence[MentionRouteRow],
-    receipts: Sequence[DeliveryReceiptRow],
-) -> list[MentionView]:
-    routes_by_mention: dict[str, list[RouteView]] = defaultdict(list)
-    for route in routes:
-        routes_by_mention[route.mention_id].append(RouteView.model_validate(route))
-    receipts_by_mention: dict[str, list[DeliveryView]] = defaultdict(list)
-    for receipt in receipts:
-        receipts_by_mention[receipt.mention_id].append(DeliveryView.model_validate(receipt))
-    return [
-        MentionView.model_validate(
-            {name: getattr(row, name) for name in _MENTION_COLUMNS}
-            | {"departments": routes_by_mention[row.id], "deliveries": receipts_by_mention[row.id]}
+    @api.exception_handler(ApiError)
+    def _problem(_request: Request, err: ApiError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if err.status == 401 else None
+        return JSONResponse(
+            status_code=err.status,
+            content=Problem(error=err.error, problems=[err.problem]).model_dump(),
+            headers=headers,
         )
-        for row in mentions
-    ]
 
+    @api.exception_handler(BadCursor)
+    def _bad_cursor(_request: Request, err: BadCursor) -> JSONResponse:
+        return JSONResponse(
+            status_code=400, content=Problem(error="bad_cursor", problems=[str(err)]).model_dump()
+        )
 
-def create_api(session_factory: Callable[[], Session]) -> FastAPI:
-    api = FastAPI(title="webcare history", version="1")
-
-    @api.get("/health")
+    @api.get("/health", tags=["health"])
     def health() -> dict[str, str]:
+        """The process is up."""
         return {"status": "ok"}
 
-    @api.get(
-        "/v1/mentions/{mention_id:path}",
-        response_model=MentionView,
-        responses={404: {"model": Problem}},
-    )
-    def get_mention(mention_id: str) -> MentionView | JSONResponse:
-        """One mention with its topics, departments and delivery attempts."""
-        with session_factory() as session:
-            row = session.get(MentionRow, mention_id)
-            if row is None:
-                return _not_found("mention_not_found", f"no mention with id {mention_id!r}")
-            routes = session.scalars(
-                select(MentionRouteRow)
-                .where(MentionRouteRow.mention_id == mention_id)
-                .order_by(MentionRouteRow.department)
-            ).all()
-            receipts = session.scalars(
-                select(DeliveryReceiptRow)
-                .where(DeliveryReceiptRow.mention_id == mention_id)
-                .order_by(DeliveryReceiptRow.at, DeliveryReceiptRow.receipt_id)
-            ).all()
-            return _views([row], routes, receipts)[0]
+    @api.get("/ready", tags=["health"], responses={503: {"model": Problem}})
+    def ready(ctx: Ctx) -> dict[str, str]:
+        """The database answers."""
+        try:
+            with ctx.readers() as session:
+                session.execute(text("SELECT 1"))
+        except Exception as err:  # any database failure means "not ready", said with its type
+            raise ApiError(503, "not_ready", type(err).__name__) from err
+        return {"status": "ready"}
 
-    @api.get(
-        "/v1/relationships/{relationship_id}/conversation",
-        response_model=ConversationView,
-        responses={404: {"model": Problem}},
-    )
-    def get_conversation(relationship_id: str) -> ConversationView | JSONResponse:
-        """Every mention and event of one relationship, across channels and departments."""
-        with session_factory() as session:
-            mentions = session.scalars(
-                select(MentionRow)
-                .where(MentionRow.relationship_id == relationship_id)
-                .order_by(MentionRow.created_at, MentionRow.id)
-            ).all()
-            routes = session.scalars(
-                select(MentionRouteRow)
-                .join(MentionRow, MentionRow.id == MentionRouteRow.mention_id)
-                .where(MentionRow.relationship_id == relationship_id)
-                .order_by(MentionRouteRow.department)
-            ).all()
-            receipts = session.scalars(
-                select(DeliveryReceiptRow)
-                .join(MentionRow, MentionRow.id == DeliveryReceiptRow.mention_id)
-                .where(MentionRow.relationship_id == relationship_id)
-                .order_by(DeliveryReceiptRow.at, DeliveryReceiptRow.receipt_id)
-            ).all()
-            events = session.scalars(
-                select(ConversationEventRow)
-                .where(ConversationEventRow.relationship_id == relationship_id)
-                .order_by(ConversationEventRow.at, ConversationEventRow.event_id)
-            ).all()
-            if not mentions and not events:
-                return _not_found(
-                    "relationship_not_found",
-                    f"nothing known about relationship {relationship_id!r}",
-                )
-            return ConversationView(
-                relationship_id=relationship_id,
-                mentions=_views(mentions, routes, receipts),
-                events=[EventView.model_validate(event) for event in events],
-            )
-
+    api.include_router(_reads())
+    api.include_router(actions_router)
+    api.include_router(admin_router)
     return api
+
+
+def _reads() -> APIRouter:
+    router = APIRouter(prefix="/v1", tags=["read"], responses=ERRORS)
+
+    @router.get("/relationships/{relationship_id}/conversation", response_model=ConversationPage)
+    def get_conversation(
+        relationship_id: str, ctx: Ctx, _who: Reader, limit: Limit = 100, cursor: Cursor = None
+    ) -> ConversationPage:
+        """A relationship's whole conversation as one timeline, oldest first.
+
+        Across channels, departments and linked accounts: mentions, classifications,
+        routings, deliveries, claims, replies, re-tags and resolutions, with who and when.
+        """
+        with ctx.readers() as session:
+            found = queries.conversation(
+                session, relationship_id, ctx.read_context(), cursor, limit
+            )
+        if found is None:
+            raise ApiError(
+                404, "relationship_not_found", f"nothing known about {relationship_id!r}"
+            )
+        group, items, mentions, events, next_cursor = found
+        return ConversationPage(
+            relationship_id=relationship_id,
+            relationships=group,
+            items=items,
+            mentions=mentions,
+            events=events,
+            next_cursor=next_cursor,
+        )
+
+    @router.get("/relationships/{relationship_id}/profile", response_model=Profile)
+    def get_profile(relationship_id: str, ctx: Ctx, _who: Reader) -> Profile:
+        """Handles across channels, first and last contact, topics per month."""
+        with ctx.readers() as session:
+            found = queries.profile(session, relationship_id)
+        if found is None:
+            raise ApiError(
+                404, "relationship_not_found", f"nothing known about {relationship_id!r}"
+            )
+        return found
+
+    @router.get("/departments/{department}/queue", response_model=MentionPage)
+    def get_queue(
+        department: str,
+        ctx: Ctx,
+        _who: Reader,
+        state: Literal["open", "claimed", "overdue"] = "open",
+        limit: Limit = 50,
+        cursor: Cursor = None,
+    ) -> MentionPage:
+        """A department's mentions: open (unclaimed or claim expired), claimed, or overdue
+        (past their SLA deadline and not resolved), oldest first."""
+        if department not in ctx.departments:
+            raise ApiError(404, "department_not_found", f"no department {department!r}")
+        with ctx.readers() as session:
+            items, next_cursor = queries.queue(
+                session, department, state, ctx.read_context(), cursor, limit
+            )
+        return MentionPage(items=items, next_cursor=next_cursor)
+
+    @router.get("/search", response_model=MentionPage)
+    def get_search(
+        ctx: Ctx,
+        _who: Reader,
+        q: Annotated[str | None, Query(max_length=500, description="Words to find.")] = None,
+        topic: SlugQuery = None,
+        department: SlugQuery = None,
+        channel: Annotated[SlugQuery, Query(description="Source, e.g. 'x', 'mastodon'.")] = None,
+        lang: Annotated[str | None, Query(max_length=8)] = None,
+        sentiment: Literal["negative", "neutral", "positive"] | None = None,
+        status: Literal["open", "claimed", "resolved", "overdue"] | None = None,
+        since: Annotated[datetime | None, Query(description="created_at from (inclusive)")] = None,
+        until: Annotated[datetime | None, Query(description="created_at before")] = None,
+        limit: Limit = 50,
+        cursor: Cursor = None,
+    ) -> MentionPage:
+        """Full-text search (PostgreSQL: Dutch and English stemming) with filters, newest first."""
+        filters = SearchFilters(
+            q=q,
+            topic=topic,
+            department=department,
+            channel=channel,
+            lang=lang,
+            sentiment=sentiment,
+            status=status,
+            since=_aware(since),
+            until=_aware(until),
+        )
+        with ctx.readers() as session:
+            items, next_cursor = search(session, filters, ctx.read_context(), cursor, limit)
+        return MentionPage(items=items, next_cursor=next_cursor)
+
+    @router.get("/mentions/{mention_id:path}", response_model=MentionTrail)
+    def get_mention(mention_id: str, ctx: Ctx, _who: Reader) -> MentionTrail:
+        """One mention with its whole trail: classification, routing, deliveries, events."""
+        with ctx.readers() as session:
+            found = queries.mention_trail(session, mention_id, ctx.read_context())
+        if found is None:
+            raise ApiError(404, "mention_not_found", f"no mention with id {mention_id!r}")
+        view, trail = found
+        return MentionTrail(**view.model_dump(), trail=trail)
+
+    return router
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)

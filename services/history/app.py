@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
 import faust
 from fastapi import FastAPI
@@ -23,11 +24,14 @@ from sqlalchemy.orm import Session
 from schemas import ClassifiedMention, ConversationEvent, DeliveryReceipt, Mention, RoutingDecision
 from services.common.faust_runtime import DeadLetters, Rejected, handle_each, make_app, raw_topic
 from services.common.metrics import STAGE_SECONDS
+from services.common.organisation import Organisation
 from services.common.topics import TopicNames
 from services.common.validation import describe
 from services.history.api import create_api
+from services.history.api_deps import ApiContext
 from services.history.database import session_factories
-from services.history.projection import Message, ProjectionFailed, project
+from services.history.projection import CLAIM_TTL, Message, ProjectionFailed, project
+from services.history.publisher import EventPublisher
 from services.history.settings import HistorySettings
 
 STAGE = "history"
@@ -48,14 +52,16 @@ def decode(model: type[Message], value: bytes) -> Message:
         raise Rejected(invalid_reason(model), problems) from err
 
 
-def projector(model: type[Message], session_factory: Callable[[], Session]) -> Handler:
+def projector(
+    model: type[Message], session_factory: Callable[[], Session], claim_ttl: timedelta = CLAIM_TTL
+) -> Handler:
     """The per-message handler of one topic: validate, then store in a thread."""
 
     async def handle(value: bytes, _key: bytes | None) -> None:
         with STAGE_SECONDS.labels(stage=STAGE).time():
             message = decode(model, value)
             try:
-                await asyncio.to_thread(project, session_factory, message)
+                await asyncio.to_thread(project, session_factory, message, None, claim_ttl)
             except ProjectionFailed as err:
                 raise Rejected("projection_failed", f"{err}: {err.__cause__}") from err
 
@@ -81,11 +87,17 @@ def api_service(api: FastAPI, host: str, port: int) -> type[AsgiService]:
     )
 
 
-def build_app(settings: HistorySettings, engine: Engine) -> faust.App:
+def build_app(
+    settings: HistorySettings,
+    engine: Engine,
+    organisation: Organisation | None = None,
+    publisher: EventPublisher | None = None,
+) -> faust.App:
     app = make_app(STAGE, settings)
     topics = TopicNames(settings.topic_prefix)
     dead_letters = DeadLetters(app, topics, STAGE)
     readers, writers = session_factories(engine)
+    claim_ttl = timedelta(seconds=settings.claim_ttl_s)
     inputs: list[tuple[str, str, type[Message]]] = [
         ("mentions", topics.raw, Mention),
         ("classified", topics.classified, ClassifiedMention),
@@ -95,9 +107,23 @@ def build_app(settings: HistorySettings, engine: Engine) -> faust.App:
     ]
     for label, topic_name, model in inputs:
         _add_agent(
-            app, f"history.store_{label}", raw_topic(app, topic_name), model, writers, dead_letters
+            app,
+            f"history.store_{label}",
+            raw_topic(app, topic_name),
+            projector(model, writers, claim_ttl),
+            dead_letters,
         )
-    app.service(api_service(create_api(readers), settings.host, settings.port))
+    context = ApiContext(
+        readers=readers,
+        writers=writers,
+        publisher=publisher or EventPublisher(settings.kafka_bootstrap, topics.conversation_events),
+        admin_key=settings.admin_key,
+        claim_ttl=claim_ttl,
+        action_wait_s=settings.action_wait_s,
+        departments=organisation.department_slugs if organisation else [],
+        topics=[t.slug for t in organisation.topics] if organisation else [],
+    )
+    app.service(api_service(create_api(context), settings.host, settings.port))
     return app
 
 
@@ -105,12 +131,9 @@ def _add_agent(
     app: faust.App,
     name: str,
     topic: faust.types.TopicT,
-    model: type[Message],
-    writers: Callable[[], Session],
+    handler: Handler,
     dead_letters: DeadLetters,
 ) -> None:
-    handler = projector(model, writers)
-
     async def store(stream: faust.StreamT) -> None:
         await handle_each(stream, handler, dead_letters)
 

@@ -3,7 +3,9 @@
 SQLite (the default, a file in the state dir) serves one machine; PostgreSQL
 serves production. Tables have no foreign keys between them: every topic is
 consumed on its own, so a delivery receipt may be stored before its mention.
-The schema is created with `metadata.create_all` until migrations arrive.
+The schema is made and changed by the Alembic migrations in
+`services/history/migrations` (`migrate`), never by `create_all` in production;
+a test checks that these models and the migrations agree.
 """
 
 from __future__ import annotations
@@ -12,10 +14,26 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Dialect, Engine, String, Text, create_engine, event
+# Registers PostgreSQL's full-text functions (to_tsvector) before the models use them.
+import sqlalchemy.dialects.postgresql  # noqa: F401
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Dialect,
+    Engine,
+    Index,
+    Integer,
+    String,
+    Text,
+    create_engine,
+    event,
+    func,
+)
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.pool import StaticPool
+from sqlalchemy.sql import column as text_column
+from sqlalchemy.sql import literal_column
 from sqlalchemy.types import TypeDecorator
 
 # Text columns carry no length: the contracts in `schemas/` bound the values,
@@ -78,6 +96,31 @@ class MentionRow(Base):
     sla_deadline: Mapped[datetime | None] = mapped_column(UtcDateTime)
     decision_id: Mapped[str | None] = mapped_column(String)
     decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Derived from the conversation events of the mention (see `claims.mention_state`).
+    status: Mapped[str] = mapped_column(String, default="open", server_default="open")
+    claimed_by: Mapped[str | None] = mapped_column(String)
+    claimed_department: Mapped[str | None] = mapped_column(String)
+    claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    tags: Mapped[list[str] | None] = mapped_column(_json())
+
+    __table_args__ = (
+        Index("ix_mentions_created_at_id", "created_at", "id"),
+        Index("ix_mentions_relationship_created", "relationship_id", "created_at"),
+        Index("ix_mentions_status_sla", "status", "sla_deadline"),
+        # Full-text search in both languages of the organisation (PostgreSQL only;
+        # SQLite searches with LIKE).
+        Index(
+            "ix_mentions_fts_dutch",
+            func.to_tsvector(literal_column("'dutch'"), text_column("text")),
+            postgresql_using="gin",
+        ).ddl_if(dialect="postgresql"),
+        Index(
+            "ix_mentions_fts_english",
+            func.to_tsvector(literal_column("'english'"), text_column("text")),
+            postgresql_using="gin",
+        ).ddl_if(dialect="postgresql"),
+    )
 
 
 class MentionRouteRow(Base):
@@ -100,7 +143,7 @@ class DeliveryReceiptRow(Base):
     receipt_id: Mapped[str] = mapped_column(String, primary_key=True)
     delivery_id: Mapped[str] = mapped_column(String)
     mention_id: Mapped[str] = mapped_column(String, index=True)
-    relationship_id: Mapped[str] = mapped_column(String)
+    relationship_id: Mapped[str] = mapped_column(String, index=True)
     department: Mapped[str] = mapped_column(String)
     channel: Mapped[str] = mapped_column(String)
     target: Mapped[str] = mapped_column(Text)
@@ -129,6 +172,62 @@ class ConversationEventRow(Base):
     at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
+class RelationshipLinkRow(Base):
+    """Two relationships (accounts) that are one person; stored in both directions."""
+
+    __tablename__ = "relationship_links"
+
+    relationship_id: Mapped[str] = mapped_column(String, primary_key=True)
+    linked_relationship_id: Mapped[str] = mapped_column(String, primary_key=True)
+    event_id: Mapped[str] = mapped_column(String)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ErasureRow(Base):
+    """Tombstone of an erased relationship: data about it up to `erased_at` is never stored again.
+
+    Rebuilt from the `erased` conversation event too, so a replay from offset
+    zero into an empty database erases the person again.
+    """
+
+    __tablename__ = "erasures"
+
+    relationship_id: Mapped[str] = mapped_column(String, primary_key=True)
+    event_id: Mapped[str] = mapped_column(String)
+    erased_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ApiKeyRow(Base):
+    """An API key: only the SHA-256 of its secret is kept."""
+
+    __tablename__ = "api_keys"
+
+    key_id: Mapped[str] = mapped_column(String, primary_key=True)
+    secret_sha256: Mapped[str] = mapped_column(String)
+    name: Mapped[str] = mapped_column(String)
+    kind: Mapped[str] = mapped_column(String)
+    department: Mapped[str | None] = mapped_column(String)
+    scopes: Mapped[list[str]] = mapped_column(_json())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_by: Mapped[str] = mapped_column(String)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class AuditRow(Base):
+    """Who did what through the API, and how it ended."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    actor: Mapped[str] = mapped_column(String)
+    key_id: Mapped[str | None] = mapped_column(String)
+    action: Mapped[str] = mapped_column(String)
+    target: Mapped[str | None] = mapped_column(Text)
+    outcome: Mapped[str] = mapped_column(String)
+    event_id: Mapped[str | None] = mapped_column(String)
+
+
 def database_url(url: str) -> URL:
     """Parses a URL; plain `postgresql://` gets the psycopg 3 driver, the one installed."""
     parsed = make_url(url)
@@ -140,7 +239,9 @@ def database_url(url: str) -> URL:
 def make_engine(url: str) -> Engine:
     parsed = database_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(parsed, pool_pre_ping=True)
+        # As many connections as the API's threadpool (40) has threads, so a burst of
+        # requests waits for the database, never for the pool.
+        return create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=30)
     memory = parsed.database in (None, "", ":memory:")
     if not memory and parsed.database is not None:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
@@ -184,5 +285,18 @@ def session_factories(engine: Engine) -> tuple[sessionmaker[Session], sessionmak
     return readers, writers
 
 
+PROJECTION_TABLES = (
+    MentionRow,
+    MentionRouteRow,
+    DeliveryReceiptRow,
+    ConversationEventRow,
+    RelationshipLinkRow,
+    ErasureRow,
+)
+
+
 def create_schema(engine: Engine) -> None:
-    Base.metadata.create_all(engine)
+    """Brings the database to the newest migration (kept under its old name for callers)."""
+    from services.history.migrate import migrate
+
+    migrate(engine)

@@ -5,7 +5,12 @@ same rows again instead of new ones. Topics are consumed independently, in
 any order: a raw mention arriving after its classification only fills gaps,
 an older classification or routing decision never overwrites a newer one
 (compared by `classified_at` / `decided_at`), and receipts and events are
-stored before their mention exists. Nothing here knows Kafka or Faust.
+stored before their mention exists. A mention's working state (claimed,
+resolved, tags) is re-folded from its events whenever one arrives, so it does
+not depend on the order of the topics either. An `erased` event deletes a
+relationship and leaves a tombstone: nothing about it from before the erasure
+is stored again, whatever order a rebuild replays the topics in. Nothing here
+knows Kafka or Faust.
 """
 
 from __future__ import annotations
@@ -13,18 +18,31 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from prometheus_client import Counter
+from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from schemas import ClassifiedMention, ConversationEvent, DeliveryReceipt, Mention, RoutingDecision
+from schemas import (
+    ClassifiedMention,
+    ConversationEvent,
+    ConversationEventKind,
+    DeliveryReceipt,
+    Mention,
+    RoutingDecision,
+)
+from services.history.claims import EventFacts, mention_state
 from services.history.database import (
     ConversationEventRow,
     DeliveryReceiptRow,
+    ErasureRow,
     MentionRouteRow,
     MentionRow,
+    RelationshipLinkRow,
 )
 
 log = logging.getLogger(__name__)
@@ -40,6 +58,18 @@ APPLIED = Counter(
 # Fields of a mention that a later copy may fill in when an earlier one lacked them.
 _FILLABLE = ("lang", "url", "in_reply_to")
 
+CLAIM_TTL = timedelta(minutes=30)
+_STATE_KINDS = (
+    ConversationEventKind.CLAIMED,
+    ConversationEventKind.RELEASED,
+    ConversationEventKind.RESOLVED,
+    ConversationEventKind.RETAGGED,
+)
+
+
+class Skipped:
+    """What an apply function returns for a message about an erased relationship."""
+
 
 class HistoryError(Exception):
     """Base of the history service's own errors."""
@@ -49,8 +79,46 @@ class ProjectionFailed(HistoryError):
     """The database refused a message after every retry."""
 
 
-def apply_mention(session: Session, mention: Mention) -> MentionRow:
+def erased(session: Session, relationship_id: str, at: datetime) -> bool:
+    """True when the relationship was erased at or after `at`: the message must not come back."""
+    tombstone = session.get(ErasureRow, relationship_id)
+    return tombstone is not None and at <= tombstone.erased_at
+
+
+def refresh_state(session: Session, row: MentionRow, claim_ttl: timedelta = CLAIM_TTL) -> None:
+    """Re-folds the mention's working state from every event stored for it."""
+    events = session.scalars(
+        select(ConversationEventRow).where(
+            ConversationEventRow.mention_id == row.id,
+            ConversationEventRow.kind.in_([kind.value for kind in _STATE_KINDS]),
+        )
+    ).all()
+    state = mention_state(
+        (
+            EventFacts(
+                event_id=e.event_id,
+                kind=ConversationEventKind(e.kind),
+                actor=e.actor,
+                department=e.department,
+                at=e.at,
+                topics=e.topics,
+            )
+            for e in events
+        ),
+        claim_ttl,
+    )
+    row.status = state.status
+    row.claimed_by = state.claimed_by
+    row.claimed_department = state.claimed_department
+    row.claimed_at = state.claimed_at
+    row.resolved_at = state.resolved_at
+    row.tags = state.tags
+
+
+def apply_mention(session: Session, mention: Mention) -> MentionRow | Skipped:
     """Stores a mention once; a replay or a later copy only fills what is missing."""
+    if erased(session, mention.relationship_id, mention.created_at):
+        return Skipped()
     row = session.get(MentionRow, mention.id)
     if row is None:
         row = MentionRow(
@@ -66,21 +134,30 @@ def apply_mention(session: Session, mention: Mention) -> MentionRow:
             url=mention.url,
             in_reply_to=mention.in_reply_to,
             ingested_at=mention.ingested_at,
+            status="open",
         )
         session.add(row)
+        session.flush()
+        refresh_state(session, row)
         return row
     for field in _FILLABLE:
         value = getattr(mention, field)
         if getattr(row, field) is None and value is not None:
             setattr(row, field, value)
+    if mention.kind in ("edit", "delete"):
+        # Edits replace the text (the raw topic keeps their order per person); a delete
+        # carries empty text, so the withdrawn words leave the shared record.
+        row.text = mention.text
     # A re-ingest gets a new ingested_at; the first time the mention was seen is what counts.
     row.ingested_at = min(row.ingested_at, mention.ingested_at)
     return row
 
 
-def apply_classified(session: Session, classified: ClassifiedMention) -> MentionRow:
+def apply_classified(session: Session, classified: ClassifiedMention) -> MentionRow | Skipped:
     """Sets topics, scores and sentiment, unless a newer classification is already stored."""
     row = apply_mention(session, classified.mention)
+    if isinstance(row, Skipped):
+        return row
     if row.classified_at is None or classified.classified_at >= row.classified_at:
         row.topics = list(classified.topics)
         row.scores = dict(classified.scores)
@@ -90,13 +167,15 @@ def apply_classified(session: Session, classified: ClassifiedMention) -> Mention
     return row
 
 
-def apply_routing(session: Session, decision: RoutingDecision) -> MentionRow:
+def apply_routing(session: Session, decision: RoutingDecision) -> MentionRow | Skipped:
     """Sets priority and SLA deadline and records every department the mention went to.
 
     Routes are additive: a department that once received the mention stays on
     record even if a later decision leaves it out, because it did see it.
     """
     row = apply_classified(session, decision.classified)
+    if isinstance(row, Skipped):
+        return row
     newest = row.decided_at is None or decision.decided_at >= row.decided_at
     if newest:
         row.priority = decision.priority
@@ -122,8 +201,10 @@ def apply_routing(session: Session, decision: RoutingDecision) -> MentionRow:
     return row
 
 
-def apply_receipt(session: Session, receipt: DeliveryReceipt) -> DeliveryReceiptRow:
+def apply_receipt(session: Session, receipt: DeliveryReceipt) -> DeliveryReceiptRow | Skipped:
     """Stores a delivery attempt once; its mention may not be stored yet."""
+    if erased(session, receipt.relationship_id, receipt.ingested_at or receipt.at):
+        return Skipped()
     row = session.get(DeliveryReceiptRow, receipt.receipt_id)
     if row is None:
         row = DeliveryReceiptRow(
@@ -144,8 +225,14 @@ def apply_receipt(session: Session, receipt: DeliveryReceipt) -> DeliveryReceipt
     return row
 
 
-def apply_event(session: Session, event: ConversationEvent) -> ConversationEventRow:
-    """Stores a conversation event once; events are facts and never change."""
+def apply_event(
+    session: Session, event: ConversationEvent, claim_ttl: timedelta = CLAIM_TTL
+) -> ConversationEventRow | Skipped:
+    """Stores a conversation event once and applies what it means; events never change."""
+    if event.kind is ConversationEventKind.ERASED:
+        erase_relationship(session, event)
+    elif erased(session, event.relationship_id, event.at):
+        return Skipped()
     row = session.get(ConversationEventRow, event.event_id)
     if row is None:
         row = ConversationEventRow(
@@ -162,7 +249,74 @@ def apply_event(session: Session, event: ConversationEvent) -> ConversationEvent
             at=event.at,
         )
         session.add(row)
+        session.flush()
+    if event.kind is ConversationEventKind.LINKED and event.linked_relationship_id:
+        _link(session, event)
+    if event.mention_id is not None and event.kind in _STATE_KINDS:
+        mention = session.get(MentionRow, event.mention_id)
+        if mention is not None:
+            refresh_state(session, mention, claim_ttl)
     return row
+
+
+def _link(session: Session, event: ConversationEvent) -> None:
+    assert event.linked_relationship_id is not None
+    pairs = (
+        (event.relationship_id, event.linked_relationship_id),
+        (event.linked_relationship_id, event.relationship_id),
+    )
+    for left, right in pairs:
+        if left != right and session.get(RelationshipLinkRow, (left, right)) is None:
+            session.add(
+                RelationshipLinkRow(
+                    relationship_id=left,
+                    linked_relationship_id=right,
+                    event_id=event.event_id,
+                    at=event.at,
+                )
+            )
+
+
+def erase_relationship(session: Session, event: ConversationEvent) -> None:
+    """Deletes everything stored about a relationship and leaves the tombstone.
+
+    The `erased` event itself stays: it names only the relationship id and
+    the operator, and it is the record that the erasure happened.
+    """
+    relationship = event.relationship_id
+    tombstone = session.get(ErasureRow, relationship)
+    if tombstone is None:
+        session.add(
+            ErasureRow(relationship_id=relationship, event_id=event.event_id, erased_at=event.at)
+        )
+    elif event.at > tombstone.erased_at:
+        tombstone.erased_at = event.at
+        tombstone.event_id = event.event_id
+    mention_ids = select(MentionRow.id).where(MentionRow.relationship_id == relationship)
+    session.execute(delete(MentionRouteRow).where(MentionRouteRow.mention_id.in_(mention_ids)))
+    session.execute(
+        delete(DeliveryReceiptRow).where(
+            or_(
+                DeliveryReceiptRow.relationship_id == relationship,
+                DeliveryReceiptRow.mention_id.in_(mention_ids),
+            )
+        )
+    )
+    session.execute(delete(MentionRow).where(MentionRow.relationship_id == relationship))
+    session.execute(
+        delete(ConversationEventRow).where(
+            ConversationEventRow.relationship_id == relationship,
+            ConversationEventRow.kind != ConversationEventKind.ERASED.value,
+        )
+    )
+    session.execute(
+        delete(RelationshipLinkRow).where(
+            or_(
+                RelationshipLinkRow.relationship_id == relationship,
+                RelationshipLinkRow.linked_relationship_id == relationship,
+            )
+        )
+    )
 
 
 APPLY: dict[type[Any], tuple[str, Callable[[Session, Any], object]]] = {
@@ -192,6 +346,7 @@ def project(
     session_factory: Callable[[], Session],
     message: Message,
     retry_delays_s: Sequence[float] | None = None,
+    claim_ttl: timedelta = CLAIM_TTL,
 ) -> None:
     """Applies and commits one message; blocking, so the event loop runs it in a thread.
 
@@ -202,6 +357,8 @@ def project(
     ProjectionFailed, and the caller dead-letters the message.
     """
     kind, apply = APPLY[type(message)]
+    if isinstance(message, ConversationEvent):
+        apply = partial(apply_event, claim_ttl=claim_ttl)
     if retry_delays_s is None:
         retry_delays_s = RETRY_DELAYS_S
     for attempt in range(len(retry_delays_s) + 1):

@@ -16,6 +16,19 @@ class HistorySettings(CommonSettings):
     metrics_port: int = Field(
         default=9105, ge=0, le=65535, validation_alias="WEBCARE_HISTORY_METRICS_PORT"
     )
+    admin_key: str = Field(
+        default="",
+        validation_alias="WEBCARE_ADMIN_KEY",
+        description="The first admin API key (all scopes); empty: only stored keys work.",
+    )
+    claim_ttl_s: float = Field(default=1800.0, gt=0, validation_alias="WEBCARE_HISTORY_CLAIM_TTL_S")
+    action_wait_s: float = Field(
+        default=10.0,
+        ge=0,
+        le=120,
+        validation_alias="WEBCARE_HISTORY_ACTION_WAIT_S",
+        description="How long an action waits for the projection before answering 202.",
+    )
 
     @model_validator(mode="after")
     def _default_database(self) -> "HistorySettings":

@@ -37,7 +37,7 @@ from services.route.crisis import (
     record,
 )
 from services.route.guidelines import ChannelUsage, record_reply, warning_decision
-from services.route.policy import route, sla_minutes
+from services.route.policy import needs_routing, route, sla_minutes
 from services.route.settings import RouteSettings
 from services.route.signals import CRISIS_KEY, Signal
 from services.route.stickiness import Responder, remember_reply, sticky_hint
@@ -133,6 +133,9 @@ def build_app(settings: RouteSettings, organisation: Organisation | None = None)
                 classified = ClassifiedMention.model_validate_json(value)
             except ValidationError as err:
                 raise Rejected("invalid_classified_mention", str(err)) from err
+            if not needs_routing(classified.mention):
+                metrics.NOT_ROUTED.labels(kind=classified.mention.kind).inc()
+                return
             decision = route(classified, org, now())
             # every output is handed to the producer first and acknowledged together:
             # one round trip per mention, not one per output

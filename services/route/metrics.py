@@ -40,6 +40,11 @@ GUIDELINE_WARNINGS = Counter(
     "Replies over a guideline, per rule and channel.",
     ["rule", "channel"],
 )
+NOT_ROUTED = Counter(
+    "webcare_route_skipped_total",
+    "Mentions kept out of the queues: deletes and the organisation's own posts.",
+    ["kind"],
+)
 CRISIS_ACTIVE = Gauge("webcare_crisis_active", "1 while a crisis is raised, else 0.")
 
 SLA_OUTCOME_NAMES = ("answered_in_time", "answered_late", "never_answered")

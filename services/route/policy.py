@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from schemas import ClassifiedMention, DepartmentRoute, RoutingDecision, Sentiment
+from schemas import ClassifiedMention, DepartmentRoute, Mention, RoutingDecision, Sentiment
 from services.common.organisation import Organisation
 from services.common.organisation_routing import (
     PRIORITY_ORDER,
@@ -144,6 +144,11 @@ def sla_deadline(
     start = classified.mention.ingested_at
     minutes = sla_minutes(classified, org)
     return min(department_deadline(org, r.department, start, minutes) for r in routes)
+
+
+def needs_routing(mention: Mention) -> bool:
+    """Deletes and the organisation's own posts are on record (history) but nobody's work."""
+    return mention.kind != "delete" and not mention.from_organisation
 
 
 def route(classified: ClassifiedMention, org: Organisation, now: datetime) -> RoutingDecision:

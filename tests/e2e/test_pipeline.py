@@ -27,6 +27,7 @@ pytestmark = [pytest.mark.kafka, pytest.mark.e2e]
 
 SERVICES = ["ingest", "classify", "route", "notify", "history"]
 HOOK_SECRET = "e2e-secret"
+ADMIN_KEY = "e2e-admin-key"
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -70,6 +71,7 @@ def pipeline(
         "WEBCARE_INGEST_PORT": str(ingest_port),
         "WEBCARE_HISTORY_PORT": str(api_port),
         "E2E_HOOK_SECRET": HOOK_SECRET,
+        "WEBCARE_ADMIN_KEY": ADMIN_KEY,
         "WEBCARE_NOTIFY_RETRY_BASE_S": "0.05",
         **{f"WEBCARE_{name.upper()}_METRICS_PORT": "0" for name in SERVICES},
     }
@@ -176,7 +178,7 @@ def poll_json(url: str, ready, timeout_s: float = 60.0) -> dict:
     deadline = time.monotonic() + timeout_s
     body: dict = {}
     while time.monotonic() < deadline:
-        response = httpx.get(url, timeout=5)
+        response = httpx.get(url, timeout=5, headers={"Authorization": f"Bearer {ADMIN_KEY}"})
         if response.status_code == 200:
             body = response.json()
             if ready(body):

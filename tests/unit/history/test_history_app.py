@@ -37,6 +37,7 @@ from services.history.database import (
 )
 from services.history.settings import HistorySettings
 from tests.conftest import free_port
+from tests.unit.history.conftest import read_context
 
 NOW = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 MENTION = Mention(
@@ -201,7 +202,8 @@ def test_api_service_serves_and_stops_without_touching_signals(tmp_path: Path) -
     engine = make_engine(f"sqlite:///{tmp_path / 'history.db'}")
     create_schema(engine)
     port = free_port()
-    service_class = api_service(create_api(session_factories(engine)[0]), "127.0.0.1", port)
+    api = create_api(read_context(engine))  # type: ignore[arg-type]
+    service_class = api_service(api, "127.0.0.1", port)
 
     def handlers() -> tuple[object, object]:
         return signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)

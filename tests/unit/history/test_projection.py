@@ -8,16 +8,14 @@ fails, rather than skips, when there is no PostgreSQL).
 from __future__ import annotations
 
 import random
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, make_url, select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from schemas import (
@@ -29,15 +27,13 @@ from schemas import (
     Mention,
     RoutingDecision,
 )
-from services.history.api import create_api
 from services.history.database import (
     Base,
     MentionRow,
-    create_schema,
-    make_engine,
     session_factories,
 )
 from services.history.projection import Message, project
+from tests.unit.history.conftest import admin_client
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 REL = "rel-aaaa"
@@ -130,32 +126,6 @@ def event(event_id: str = "event-1", **changes: Any) -> ConversationEvent:
     return ConversationEvent(**fields)
 
 
-@pytest.fixture(scope="module")
-def postgres_database(postgres_url: str) -> Iterator[str]:
-    """A database of this module's own in the session's PostgreSQL, dropped at the end."""
-    name = f"history_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(postgres_url).execution_options(isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f"CREATE DATABASE {name}")
-    yield make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f"DROP DATABASE {name} WITH (FORCE)")
-    admin.dispose()
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'history.db'}"
-    else:
-        url = request.getfixturevalue("postgres_database")
-    engine = make_engine(url)
-    create_schema(engine)
-    yield engine
-    Base.metadata.drop_all(engine)  # the PostgreSQL database outlives the test
-    engine.dispose()
-
-
 @pytest.fixture
 def readers(engine: Engine) -> Callable[[], Session]:
     return session_factories(engine)[0]
@@ -173,8 +143,8 @@ def store(engine: Engine) -> Callable[..., None]:
 
 
 @pytest.fixture
-def client(readers: Callable[[], Session]) -> TestClient:
-    return TestClient(create_api(readers))
+def client(engine: Engine) -> TestClient:
+    return admin_client(engine)  # type: ignore[return-value]
 
 
 def snapshot(engine: Engine) -> dict[str, list[dict[str, Any]]]:
@@ -281,6 +251,10 @@ def test_replaying_the_whole_stream_is_idempotent(store, engine) -> None:
         "mention_routes": 2,
         "delivery_receipts": 1,
         "conversation_events": 1,
+        "relationship_links": 0,
+        "erasures": 0,
+        "api_keys": 0,
+        "audit_log": 0,
     }
 
 
@@ -386,8 +360,17 @@ def expected_mention_json() -> dict[str, Any]:
         "scores": {"volunteers": 0.91, "fundraising": 0.12},
         "sentiment": "positive",
         "model_version": "keywords-1",
+        "classified_at": "2025-03-01T09:00:10Z",
         "priority": "high",
         "sla_deadline": "2025-03-01T13:00:00Z",
+        "decided_at": "2025-03-01T09:00:20Z",
+        # The re-tag event of every_kind(): a person's topics win over the classifier's.
+        "tags": ["volunteers", "press"],
+        "status": "open",
+        "claimed_by": None,
+        "claimed_department": None,
+        "claimed_at": None,
+        "resolved_at": None,
         "departments": [
             {"department": "communicatie", "matched_topics": [], "rule": "triage"},
             {"department": "vrijwilligers", "matched_topics": ["volunteers"], "rule": "topic"},
@@ -415,7 +398,17 @@ def test_api_returns_a_mention(store, client) -> None:
     response = client.get("/v1/mentions/mastodon:1")
 
     assert response.status_code == 200
-    assert response.json() == expected_mention_json()
+    body = response.json()
+    trail = body.pop("trail")
+    assert body == expected_mention_json()
+    assert [(item["kind"], item["actor"]) for item in trail] == [
+        ("mention", "@anna@example.social"),
+        ("classified", "classify"),
+        ("routed", "route"),
+        ("routed", "route"),
+        ("delivery", "notify"),
+        ("retagged", "jan@example.org"),
+    ]
 
 
 def test_api_mention_id_may_contain_slashes(store, client) -> None:
@@ -476,3 +469,23 @@ def test_api_unknown_relationship_is_404(store, client) -> None:
 
     assert response.status_code == 404
     assert response.json()["error"] == "relationship_not_found"
+
+
+def test_an_edit_replaces_the_text_and_a_late_original_does_not_restore_it(store, readers) -> None:
+    m = mention()
+    store(m)
+    store(mention(kind="edit", text="Hoe word ik buddy?", edited_at=T0 + timedelta(minutes=5)))
+    store(classified(m))  # the original's classification arrives after the edit
+
+    assert mention_row(readers, m.id).text == "Hoe word ik buddy?"
+
+
+def test_a_delete_removes_the_text_from_history(store, readers) -> None:
+    m = mention()
+    store(classified(m))
+    store(mention(kind="delete", text=""))
+    store(classified(m))  # a redelivered copy of the original must not bring it back
+
+    row = mention_row(readers, m.id)
+    assert row.text == ""
+    assert row.relationship_id == REL

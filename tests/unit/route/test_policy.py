@@ -127,3 +127,19 @@ def test_decision_id_is_stable_across_replays() -> None:
     first = route(classified(["press"]), ORG, FRIDAY)
     again = route(classified(["press"]), ORG, FRIDAY + timedelta(hours=1))
     assert first.decision_id == again.decision_id == decision_id("x:1")
+
+
+@pytest.mark.parametrize(
+    ("changes", "routed"),
+    [
+        ({}, True),
+        ({"kind": "edit"}, True),
+        ({"kind": "delete", "text": ""}, False),
+        ({"from_organisation": True}, False),
+    ],
+)
+def test_deletes_and_own_posts_are_not_routed(changes, routed) -> None:
+    from services.route.policy import needs_routing
+    from tests.unit.factories import mention
+
+    assert needs_routing(mention().model_copy(update=changes)) is routed

@@ -1,0 +1,268 @@
+"""Actions: claim, release, reply, re-tag, resolve, link, and the GDPR erasure.
+
+Each is checked here (key, department, mention, a claim collision), then
+written as a ConversationEvent to Kafka, never into the database: the
+projection applies it like every other service reads it. The answer waits,
+bounded by `WEBCARE_HISTORY_ACTION_WAIT_S`, until the projection has stored
+the event: 200 with the result, or 202 with the event id when it took
+longer (the action will still be applied). A claim that lost a race to
+another claim is 409, judged by the projection, which keeps the first.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Response
+from prometheus_client import Counter
+
+from schemas import ConversationEvent
+from schemas import ConversationEventKind as Kind
+from services.history import key_store, queries
+from services.history.actions import Link, Note, Reply, Request, Retag, to_event
+from services.history.api_deps import Actor, Admin, ApiContext, ApiError, Ctx
+from services.history.claims import effective_status
+from services.history.database import ConversationEventRow, MentionRow
+from services.history.keys import Principal
+from services.history.publisher import PublishFailed
+from services.history.views import ActionResult, MentionView, Problem
+
+router = APIRouter(
+    prefix="/v1",
+    tags=["act"],
+    responses={
+        202: {"model": ActionResult, "description": "Written to Kafka, not applied yet."},
+        401: {"model": Problem},
+        403: {"model": Problem},
+        404: {"model": Problem},
+        409: {"model": Problem},
+        503: {"model": Problem},
+    },
+)
+
+POLL_S = 0.05
+
+ACTIONS = Counter(
+    "webcare_history_actions_total",
+    "Actions taken through the history API, by kind and outcome.",
+    ["kind", "outcome"],
+)
+
+
+def _department(principal: Principal) -> str:
+    if principal.department is None:
+        raise ApiError(403, "forbidden", "this API key acts for no department")
+    return principal.department
+
+
+def _audit(
+    ctx: ApiContext,
+    principal: Principal,
+    action: str,
+    target: str,
+    outcome: str,
+    event_id: str | None,
+) -> None:
+    ACTIONS.labels(kind=action, outcome=outcome).inc()
+    with ctx.writers() as session, session.begin():
+        key_store.record(
+            session,
+            principal=principal,
+            action=action,
+            target=target,
+            outcome=outcome,
+            now=ctx.clock(),
+            event_id=event_id,
+        )
+
+
+def _mention(ctx: ApiContext, mention_id: str) -> MentionRow:
+    with ctx.readers() as session:
+        row = session.get(MentionRow, mention_id)
+    if row is None:
+        raise ApiError(404, "mention_not_found", f"no mention with id {mention_id!r}")
+    return row
+
+
+def _publish_and_wait(
+    ctx: ApiContext, event: ConversationEvent, principal: Principal, target: str
+) -> bool:
+    try:
+        ctx.publisher.publish(event)
+    except PublishFailed as err:
+        _audit(ctx, principal, event.kind.value, target, "kafka_unavailable", event.event_id)
+        raise ApiError(503, "kafka_unavailable", str(err)) from err
+    deadline = time.monotonic() + ctx.action_wait_s
+    while True:
+        with ctx.readers() as session:
+            if session.get(ConversationEventRow, event.event_id) is not None:
+                return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(POLL_S)
+
+
+def _current(ctx: ApiContext, mention_id: str) -> MentionView | None:
+    with ctx.readers() as session:
+        row = session.get(MentionRow, mention_id)
+        if row is None:
+            return None
+        [view] = queries.mention_views(session, [row], ctx.read_context())
+    return view
+
+
+def _act_on_mention(
+    ctx: ApiContext,
+    principal: Principal,
+    response: Response,
+    mention_id: str,
+    kind: Kind,
+    request: Request | None,
+) -> ActionResult:
+    department = _department(principal)
+    row = _mention(ctx, mention_id)
+    now = ctx.clock()
+    if kind is Kind.CLAIMED:
+        status = effective_status(row.status, row.claimed_at, now, ctx.claim_ttl)
+        if status == "claimed" and row.claimed_by != principal.name:
+            _audit(ctx, principal, kind.value, mention_id, "conflict", None)
+            raise ApiError(
+                409,
+                "claim_conflict",
+                f"claimed by {row.claimed_by} ({row.claimed_department}) since "
+                f"{row.claimed_at.isoformat() if row.claimed_at else '?'}",
+            )
+    event = to_event(
+        event_id=str(uuid.uuid4()),
+        kind=kind,
+        relationship_id=row.relationship_id,
+        actor=principal.name,
+        department=department,
+        at=now,
+        mention_id=mention_id,
+        request=request,
+    )
+    applied = _publish_and_wait(ctx, event, principal, mention_id)
+    mention = _current(ctx, mention_id) if applied else None
+    if (
+        applied
+        and kind is Kind.CLAIMED
+        and mention is not None
+        and mention.claimed_by != principal.name
+    ):
+        _audit(ctx, principal, kind.value, mention_id, "conflict", event.event_id)
+        raise ApiError(409, "claim_conflict", f"claimed first by {mention.claimed_by}")
+    _audit(
+        ctx, principal, kind.value, mention_id, "applied" if applied else "accepted", event.event_id
+    )
+    response.status_code = 200 if applied else 202
+    return ActionResult(event_id=event.event_id, applied=applied, mention=mention)
+
+
+@router.post("/mentions/{mention_id:path}/claim", response_model=ActionResult)
+def claim(
+    mention_id: str,
+    ctx: Ctx,
+    who: Actor,
+    response: Response,
+    body: Annotated[Note | None, Body()] = None,
+) -> ActionResult:
+    """Claim a mention for your department: "I am answering this now". 409 when someone else
+    holds a live claim; a claim expires after `WEBCARE_HISTORY_CLAIM_TTL_S`."""
+    return _act_on_mention(ctx, who, response, mention_id, Kind.CLAIMED, body)
+
+
+@router.post("/mentions/{mention_id:path}/release", response_model=ActionResult)
+def release(
+    mention_id: str,
+    ctx: Ctx,
+    who: Actor,
+    response: Response,
+    body: Annotated[Note | None, Body()] = None,
+) -> ActionResult:
+    """Give up your claim on a mention."""
+    return _act_on_mention(ctx, who, response, mention_id, Kind.RELEASED, body)
+
+
+@router.post("/mentions/{mention_id:path}/reply", response_model=ActionResult)
+def reply(mention_id: str, ctx: Ctx, who: Actor, response: Response, body: Reply) -> ActionResult:
+    """Record a reply (its text and channel); posting it to the platform is not done here."""
+    return _act_on_mention(ctx, who, response, mention_id, Kind.REPLIED, body)
+
+
+@router.post("/mentions/{mention_id:path}/retag", response_model=ActionResult)
+def retag(mention_id: str, ctx: Ctx, who: Actor, response: Response, body: Retag) -> ActionResult:
+    """Set a mention's topics (they win over the classifier's; classify learns from them)."""
+    unknown = sorted(set(body.topics) - set(ctx.topics))
+    if unknown:
+        raise ApiError(422, "unknown_topics", f"not in the taxonomy: {unknown}")
+    return _act_on_mention(ctx, who, response, mention_id, Kind.RETAGGED, body)
+
+
+@router.post("/mentions/{mention_id:path}/resolve", response_model=ActionResult)
+def resolve(
+    mention_id: str,
+    ctx: Ctx,
+    who: Actor,
+    response: Response,
+    body: Annotated[Note | None, Body()] = None,
+) -> ActionResult:
+    """Mark a mention as dealt with."""
+    return _act_on_mention(ctx, who, response, mention_id, Kind.RESOLVED, body)
+
+
+def _known(ctx: ApiContext, relationship_id: str) -> bool:
+    with ctx.readers() as session:
+        return queries.profile(session, relationship_id) is not None
+
+
+@router.post("/relationships/{relationship_id}/link", response_model=ActionResult)
+def link(
+    relationship_id: str, ctx: Ctx, who: Actor, response: Response, body: Link
+) -> ActionResult:
+    """Record that two accounts are one person: their conversations read as one from now on."""
+    department = _department(who)
+    if body.other_relationship_id == relationship_id:
+        raise ApiError(422, "same_relationship", "a relationship cannot be linked to itself")
+    for rel in (relationship_id, body.other_relationship_id):
+        if not _known(ctx, rel):
+            raise ApiError(404, "relationship_not_found", f"nothing known about {rel!r}")
+    event = to_event(
+        event_id=str(uuid.uuid4()),
+        kind=Kind.LINKED,
+        relationship_id=relationship_id,
+        actor=who.name,
+        department=department,
+        at=ctx.clock(),
+        request=body,
+    )
+    applied = _publish_and_wait(ctx, event, who, relationship_id)
+    _audit(
+        ctx, who, "linked", relationship_id, "applied" if applied else "accepted", event.event_id
+    )
+    response.status_code = 200 if applied else 202
+    return ActionResult(event_id=event.event_id, applied=applied)
+
+
+@router.post(
+    "/relationships/{relationship_id}/erasure", response_model=ActionResult, tags=["privacy"]
+)
+def erase(relationship_id: str, ctx: Ctx, who: Admin, response: Response) -> ActionResult:
+    """GDPR erasure: deletes everything stored about the relationship and leaves a tombstone,
+    so a rebuild from Kafka does not bring it back. Needs the admin scope."""
+    event = to_event(
+        event_id=str(uuid.uuid4()),
+        kind=Kind.ERASED,
+        relationship_id=relationship_id,
+        actor=who.name,
+        department=None,
+        at=ctx.clock(),
+    )
+    applied = _publish_and_wait(ctx, event, who, relationship_id)
+    _audit(
+        ctx, who, "erased", relationship_id, "applied" if applied else "accepted", event.event_id
+    )
+    response.status_code = 200 if applied else 202
+    return ActionResult(event_id=event.event_id, applied=applied)

@@ -1,0 +1,82 @@
+"""Databases for the history tests: a SQLite file and a PostgreSQL database, both migrated."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, make_url
+
+from services.history.database import Base, make_engine
+from services.history.migrate import migrate
+
+
+@pytest.fixture(scope="module")
+def postgres_database(postgres_url: str) -> Iterator[str]:
+    """A database of this module's own in the session's PostgreSQL, dropped at the end."""
+    name = f"history_{uuid.uuid4().hex[:10]}"
+    admin = make_engine(postgres_url).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f"CREATE DATABASE {name}")
+    yield make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f"DROP DATABASE {name} WITH (FORCE)")
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'history.db'}"
+    else:
+        url = request.getfixturevalue("postgres_database")
+    engine = make_engine(url)
+    migrate(engine)
+    yield engine
+    # The PostgreSQL database outlives the test.
+    Base.metadata.drop_all(engine)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    engine.dispose()
+
+
+ADMIN_KEY = "test-admin-key"
+
+
+class NoKafka:
+    """Publisher of read-only tests: an action fails here as it does when Kafka is away."""
+
+    def publish(self, event: object) -> None:
+        from services.history.publisher import PublishFailed
+
+        raise PublishFailed("no Kafka in this test")
+
+
+def read_context(engine: Engine, **overrides: object) -> object:
+    from services.history.api_deps import ApiContext
+    from services.history.database import session_factories
+
+    readers, writers = session_factories(engine)
+    fields: dict[str, object] = {
+        "readers": readers,
+        "writers": writers,
+        "publisher": NoKafka(),
+        "admin_key": ADMIN_KEY,
+        "departments": ["fondsenwerving", "service", "communicatie"],
+        "topics": ["fundraising", "complaints", "press", "volunteers"],
+    }
+    fields.update(overrides)
+    return ApiContext(**fields)  # type: ignore[arg-type]
+
+
+def admin_client(engine: Engine, **overrides: object) -> object:
+    from fastapi.testclient import TestClient
+
+    from services.history.api import create_api
+
+    return TestClient(
+        create_api(read_context(engine, **overrides)),  # type: ignore[arg-type]
+        headers={"Authorization": f"Bearer {ADMIN_KEY}"},
+    )
