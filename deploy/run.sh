@@ -36,6 +36,19 @@ trap 'exit 143' TERM
 
 "$bin/webcare" topics create
 
+# The history API needs a first admin key; without one, make one (kept across restarts).
+if [ -z "${WEBCARE_ADMIN_KEY:-}" ]; then
+  key_file="$WEBCARE_STATE_DIR/admin.key"
+  if [ ! -s "$key_file" ]; then
+    (umask 077; "$bin/python" -c 'import secrets; print("wca_" + secrets.token_urlsafe(32))' >"$key_file")
+  fi
+  WEBCARE_ADMIN_KEY="$(cat "$key_file")"
+  export WEBCARE_ADMIN_KEY
+  admin_key_note="admin key   $WEBCARE_ADMIN_KEY  (generated, kept in $key_file; set WEBCARE_ADMIN_KEY to choose your own)"
+else
+  admin_key_note="admin key   from WEBCARE_ADMIN_KEY"
+fi
+
 for service in "${services[@]}"; do
   "$bin/python" -m "services.$service" >>"$logs/$service.log" 2>&1 &
   echo $! >"$run_dir/$service.pid"
@@ -64,6 +77,7 @@ webcare is running.
   Kafka       $WEBCARE_KAFKA_BOOTSTRAP   topics: ${WEBCARE_TOPIC_PREFIX:-webcare}.*
   metrics     :${WEBCARE_INGEST_METRICS_PORT:-9101} ingest  :${WEBCARE_CLASSIFY_METRICS_PORT:-9102} classify  :${WEBCARE_ROUTE_METRICS_PORT:-9103} route  :${WEBCARE_NOTIFY_METRICS_PORT:-9104} notify  :${WEBCARE_HISTORY_METRICS_PORT:-9105} history
   logs        $logs/<service>.log
+  $admin_key_note
   watch a department queue:  .venv/bin/webcare watch service
 Ctrl-C or 'make stop' stops everything.
 INFO
