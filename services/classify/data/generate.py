@@ -278,7 +278,7 @@ def build(lines: list[str]) -> tuple[list[dict[str, object]], list[dict[str, obj
             if text in seen:
                 continue
             seen.add(text)
-            record = {
+            record: dict[str, object] = {
                 "id": f"{fid}-{k}",
                 "text": text,
                 "lang": lang,

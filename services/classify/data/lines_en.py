@@ -1,7 +1,7 @@
 # ruff: noqa: E501  (hand-written data lines, kept one per line)
 """Hand-written English lines: `topics|sentiment|lang|text` (codes as in lines_nl.py)."""
 
-LINES = """
+_TEXT = """
 # --- fundraising
 f|+|en|Just set up a monthly donation to {org} after reading about their work. Small amount but it's something 💛
 f|0|en|Do you accept donations via PayPal or credit card? I live abroad and can't use iDEAL.
@@ -115,4 +115,4 @@ rp|0|en|Writing a feature for {paper_en} on Samen Eten in {city}. Could we visit
 |+|en|Thanks for the quick answer {name}, that's all sorted now!
 """
 
-LINES = [line for line in LINES.splitlines() if line.strip()]
+LINES = [line for line in _TEXT.splitlines() if line.strip()]

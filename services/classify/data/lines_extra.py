@@ -3,7 +3,7 @@
 same thing in Dutch and English, short replies. Same format as lines_nl.py.
 """
 
-LINES = """
+_TEXT = """
 # --- French
 f|0|fr|Comment puis-je modifier le montant de mon don mensuel à {org} ?
 f|+|fr|Notre école a récolté {amount} pour {org} avec une vente de gâteaux. Bravo les enfants !
@@ -106,4 +106,4 @@ r|0|en|Hi, editor at {paper_en} here. Could we send a photographer to {prog_en} 
 |0|en|Not a journalist, just curious: where is {org}'s office?
 """
 
-LINES = [line for line in LINES.splitlines() if line.strip()]
+LINES = [line for line in _TEXT.splitlines() if line.strip()]

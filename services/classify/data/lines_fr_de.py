@@ -4,7 +4,7 @@
 Fewer than Dutch and English: the issue asks only that these get a sensible answer.
 """
 
-LINES = """
+_TEXT = """
 f|0|fr|Bonjour, est-ce que je peux faire un don à {org} depuis la Belgique par virement ?
 f|+|fr|J'ai fait un don de {amount} à {org} ce matin. Merci pour votre travail !
 fc|-|fr|J'ai été prélevé deux fois pour mon don à {org}. Merci de me rembourser rapidement.
@@ -41,4 +41,4 @@ rc|-|de|Als Journalist warte ich seit {n_en} Tagen auf eine Antwort der Pressest
 |+|de|Schönes Logo {org}, gefällt mir.
 """
 
-LINES = [line for line in LINES.splitlines() if line.strip()]
+LINES = [line for line in _TEXT.splitlines() if line.strip()]

@@ -3,7 +3,7 @@
 more hard cases. Same format as lines_nl.py.
 """
 
-LINES = """
+_TEXT = """
 # --- fundraising, other phrasings
 f|0|nl|Hoi, ik heb een vraag over mijn donateurschap. Kan ik het bedrag per kwartaal laten afschrijven in plaats van per maand?
 f|+|nl|Vanmiddag de collectebus van {org} leeggeteld in {city}: {amount} en een knoop. Dank aan de hele straat!
@@ -121,4 +121,4 @@ rp|0|en|Journalist at {paper_en}: could we follow a buddy pair from {org}'s Budd
 |0|en|Random question: what's the font in the {org} logo? Asking for a design project at school.
 """
 
-LINES = [line for line in LINES.splitlines() if line.strip()]
+LINES = [line for line in _TEXT.splitlines() if line.strip()]

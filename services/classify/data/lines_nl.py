@@ -5,7 +5,7 @@ Topic codes: f fundraising, v volunteers, j vacancies, c complaints, p programs,
 Sentiment: - negative, 0 neutral, + positive. `{slot}` is filled by generate.py.
 """
 
-LINES = """
+_TEXT = """
 # --- fundraising: giving, questions about gifts, tax, legacies, events
 f|0|nl|Hoe kan ik mijn maandelijkse donatie aan {org} verhogen van {amount} naar {amount}?
 f|0|nl|Is {org} een ANBI? Ik wil mijn gift graag aftrekken bij de belasting.
@@ -208,4 +208,4 @@ rj|0|nl|Vraag voor een artikel in {paper}: waarom betaalt {org} zijn directeur m
 |0|nl|Iemand die weet hoe laat de markt in {city} op {day} begint?
 """
 
-LINES = [line for line in LINES.splitlines() if line.strip()]
+LINES = [line for line in _TEXT.splitlines() if line.strip()]
