@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from services.classify import cli as classify_cli
 from services.common.kafka import ensure_topics
 from services.common.organisation import load_organisation_or_exit
 from services.common.settings import CommonSettings
@@ -16,6 +17,7 @@ from services.common.topics import TopicNames
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 topics_app = typer.Typer(no_args_is_help=True, help="Kafka topics.")
 app.add_typer(topics_app, name="topics")
+app.add_typer(classify_cli.app)  # webcare train, webcare eval
 
 
 @topics_app.command("create")

@@ -12,6 +12,7 @@ from typing import Annotated
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, model_validator
 
+from services.common.organisation_rules import TopicRule
 from services.common.validation import describe
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
@@ -59,6 +60,9 @@ class Organisation(Strict):
     departments: list[Department] = Field(min_length=1)
     sentiment_keywords: dict[str, list[str]] = Field(
         default_factory=dict, description="Words suggesting 'negative' or 'positive'."
+    )
+    topic_rules: list[TopicRule] = Field(
+        default_factory=list, description="Keyword rules that force or forbid a topic."
     )
 
     @model_validator(mode="after")

@@ -20,6 +20,7 @@ sys.path.insert(0, str(HERE))
 
 from lines_en import LINES as EN  # noqa: E402
 from lines_extra import LINES as EXTRA  # noqa: E402
+from lines_final import LINES as FINAL  # noqa: E402
 from lines_fr_de import LINES as FR_DE  # noqa: E402
 from lines_more import LINES as MORE  # noqa: E402
 from lines_nl import LINES as NL  # noqa: E402
@@ -299,7 +300,9 @@ def write(path: Path, records: list[dict[str, object]]) -> None:
 
 def main() -> None:
     lines = [
-        line for line in NL + EN + FR_DE + MORE + EXTRA if line.strip() and not line.startswith("#")
+        line
+        for line in NL + EN + FR_DE + MORE + EXTRA + FINAL
+        if line.strip() and not line.startswith("#")
     ]
     for line in lines:
         parse(line)  # fails loudly on a malformed line

@@ -1,0 +1,162 @@
+"""The topic and sentiment model: TF-IDF lexicon tags, word and character n-grams, linear
+classifiers.
+
+One calibrated linear classifier per topic (multi-label: each topic is its own yes/no
+question, with its own threshold tuned on a validation split) and one multinomial
+sentiment classifier, all over the same features. Character n-grams (inside word
+boundaries) make it robust to typos and let Dutch compounds share evidence with their
+parts ("vrijwilligersvacature" shares most of its n-grams with "vrijwilliger"); the
+lexicon tags (`lexicon.py`) carry domain words the corpus may lack. CPU only,
+no downloads; `training.py` builds it, `artifacts.py` stores it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion
+from sklearn.svm import LinearSVC
+
+from schemas import Sentiment
+from services.classify.lexicon import lexicon_features, lexicon_words
+from services.classify.text import normalise
+
+SEED = 4
+MODEL_KIND = "tfidf-lex-svm-1"
+
+
+@dataclass(frozen=True)
+class Prediction:
+    topics: list[str]
+    scores: dict[str, float]
+    sentiment: Sentiment
+
+
+def make_features() -> FeatureUnion:
+    return FeatureUnion(
+        [
+            ("lexicon", TfidfVectorizer(analyzer=lexicon_features, sublinear_tf=True)),
+            (
+                "word",
+                TfidfVectorizer(
+                    preprocessor=normalise,
+                    token_pattern=r"(?u)\w+|[^\w\s]",
+                    ngram_range=(1, 2),
+                    sublinear_tf=True,
+                ),
+            ),
+            (
+                "char",
+                TfidfVectorizer(
+                    preprocessor=normalise,
+                    analyzer="char_wb",
+                    ngram_range=(2, 5),
+                    min_df=2,
+                    sublinear_tf=True,
+                    max_features=80_000,
+                ),
+            ),
+        ]
+    )
+
+
+def make_topic_classifier() -> CalibratedClassifierCV:
+    return CalibratedClassifierCV(
+        LinearSVC(C=0.5, class_weight="balanced", random_state=SEED), cv=3, method="sigmoid"
+    )
+
+
+def make_sentiment_classifier() -> LogisticRegression:
+    return LogisticRegression(C=20.0, class_weight="balanced", max_iter=2000)
+
+
+@dataclass
+class TopicModel:
+    """A fitted model; `predict` is what the service calls, `explain` what people read."""
+
+    version: str
+    topics: list[str]
+    features: FeatureUnion
+    topic_classifiers: dict[str, CalibratedClassifierCV]
+    thresholds: dict[str, float]
+    sentiment_classifier: LogisticRegression
+
+    @classmethod
+    def fit(
+        cls,
+        texts: Sequence[str],
+        labels: Sequence[Sequence[str]],
+        sentiments: Sequence[str],
+        topics: Sequence[str],
+        thresholds: dict[str, float] | None = None,
+        version: str = "unversioned",
+    ) -> TopicModel:
+        features = make_features()
+        x = features.fit_transform(list(texts))
+        classifiers = {}
+        for topic in topics:
+            y = np.array([topic in label for label in labels], dtype=int)
+            classifiers[topic] = make_topic_classifier().fit(x, y)
+        sentiment = make_sentiment_classifier().fit(x, list(sentiments))
+        return cls(
+            version=version,
+            topics=list(topics),
+            features=features,
+            topic_classifiers=classifiers,
+            thresholds=dict(thresholds or dict.fromkeys(topics, 0.5)),
+            sentiment_classifier=sentiment,
+        )
+
+    def topic_probabilities(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        x = self.features.transform(list(texts))
+        return {t: c.predict_proba(x)[:, 1] for t, c in self.topic_classifiers.items()}
+
+    def predict(self, texts: Sequence[str]) -> list[Prediction]:
+        """One prediction per text, in order; batch for throughput."""
+        if not texts:
+            return []
+        x = self.features.transform(list(texts))
+        probabilities = {t: c.predict_proba(x)[:, 1] for t, c in self.topic_classifiers.items()}
+        moods = self.sentiment_classifier.predict(x)
+        predictions = []
+        for i, mood in enumerate(moods):
+            scores = {t: round(float(p[i]), 4) for t, p in probabilities.items()}
+            topics = [t for t in self.topics if scores[t] >= self.thresholds[t]]
+            predictions.append(Prediction(topics, scores, Sentiment(str(mood))))
+        return predictions
+
+    def explain(self, text: str, top: int = 5) -> dict[str, list[tuple[str, float]]]:
+        """Per topic, the words of `text` that pushed its score up most, with their weight."""
+        x = csr_matrix(self.features.transform([text]))
+        names = self.features.get_feature_names_out()
+        words = normalise(text).split()
+        lexicon_hits = lexicon_words(text)
+        explanation: dict[str, list[tuple[str, float]]] = {}
+        for topic, classifier in self.topic_classifiers.items():
+            coef = np.mean([c.estimator.coef_[0] for c in classifier.calibrated_classifiers_], 0)
+            weights: dict[str, float] = defaultdict(float)
+            for index, value in zip(x.indices, x.data, strict=True):
+                name = str(names[index])
+                owners = _owners(name, words, lexicon_hits)
+                for owner in owners:
+                    weights[owner] += float(value * coef[index]) / len(owners)
+            ranked = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))
+            explanation[topic] = [(w, round(v, 4)) for w, v in ranked[:top] if v > 0]
+        return explanation
+
+
+def _owners(feature: str, words: list[str], lexicon_hits: dict[str, list[str]]) -> list[str]:
+    """The words of the text a feature came from; its weight is shared among them."""
+    kind, _, gram = feature.partition("__")
+    if kind == "lexicon":
+        return lexicon_hits.get(gram, [])
+    if kind == "word":
+        return [w for w in gram.split(" ") if any(ch.isalnum() for ch in w)]
+    return sorted({w for w in words if gram in f" {w} "})
