@@ -3,6 +3,7 @@ the behaviour routing depends on."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from schemas import Sentiment
@@ -107,3 +108,11 @@ def test_explain_names_the_words_that_drove_a_topic(model: TopicModel) -> None:
 def test_odd_input_gets_an_answer(classifier: MentionClassifier, text: str) -> None:
     [result] = classifier.classify([mention(text)], NOW)
     assert set(result.topics) <= set(result.scores)
+
+
+def test_fast_scores_equal_scikit_learns(model: TopicModel) -> None:
+    x = model.features.transform([e.text for e in HELD_OUT[:200]])
+    fast = model._probabilities(x)
+    for topic, classifier in model.topic_classifiers.items():
+        assert np.allclose(fast[topic], classifier.predict_proba(x)[:, 1], atol=1e-12)
+    assert list(model._sentiments(x)) == list(model.sentiment_classifier.predict(x))
