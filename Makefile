@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run demo stop test test-unit lint format schemas venv kafka clean help
+.PHONY: run demo stop test test-unit lint format schemas venv kafka clean help model
 
 help:
 	@echo "make run     start Kafka and every service (Ctrl-C or 'make stop' ends it)"
@@ -26,16 +26,16 @@ venv: $(STAMP)
 kafka:
 	bash deploy/kafka/fetch.sh
 
-run: venv kafka
+run: venv kafka model
 	bash deploy/run.sh
 
-demo: venv kafka
+demo: venv kafka model
 	WEBCARE_DEMO=1 bash deploy/run.sh
 
 stop:
 	bash deploy/stop.sh
 
-test: venv kafka
+test: venv kafka model
 	bash deploy/postgres/ensure.sh
 	bash deploy/prometheus/ensure.sh
 	$(BIN)/pytest $(PYTEST_ARGS)
@@ -57,3 +57,7 @@ schemas: venv
 
 clean:
 	rm -rf $(VENV) .state .pytest_cache .mypy_cache .ruff_cache
+
+# The classifier's model (services/classify/models/): built from the corpus when missing.
+model: venv
+	$(BIN)/webcare train --if-missing

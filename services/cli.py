@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from services.classify import cli as classify_cli
 from services.common.kafka import ensure_topics
 from services.common.organisation import load_organisation_or_exit
 from services.common.settings import CommonSettings
@@ -22,6 +23,7 @@ app.add_typer(topics_app, name="topics")
 app.add_typer(route_app, name="route")
 app.add_typer(history_keys_app, name="keys")
 app.add_typer(history_admin_app, name="history")
+app.add_typer(classify_cli.app)  # webcare train, webcare eval
 
 
 @topics_app.command("create")

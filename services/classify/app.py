@@ -2,26 +2,43 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 
 import faust
-from prometheus_client import Counter
+from prometheus_client import Counter, Gauge
 from pydantic import ValidationError
 
 from schemas import Mention
-from services.classify.keywords import KeywordClassifier
+from services.classify.artifacts import ensure_current
+from services.classify.classifier import MentionClassifier
 from services.classify.settings import ClassifySettings
 from services.common.faust_runtime import DeadLetters, Rejected, handle_each, make_app, raw_topic
 from services.common.metrics import STAGE_SECONDS
-from services.common.organisation import load_organisation_or_exit
+from services.common.organisation import OrganisationConfigError, load_organisation_or_exit
 from services.common.topics import TopicNames
 
 CLASSIFIED = Counter("webcare_classified_total", "Mentions classified, per topic.", ["topic"])
+MODEL_INFO = Gauge(
+    "webcare_classify_model_info", "The model version in use (value 1).", ["version"]
+)
+log = logging.getLogger(__name__)
+
+
+def build_classifier(settings: ClassifySettings) -> MentionClassifier:
+    organisation = load_organisation_or_exit(settings.organisation_config)
+    model = ensure_current(settings.model_dir, settings.model_version)
+    try:
+        classifier = MentionClassifier.for_organisation(model, organisation)
+    except OrganisationConfigError as err:
+        raise SystemExit(f"webcare: invalid organisation config: {err}") from err
+    MODEL_INFO.labels(version=classifier.version).set(1)
+    log.info("model loaded", extra={"model_version": classifier.version})
+    return classifier
 
 
 def build_app(settings: ClassifySettings) -> faust.App:
-    organisation = load_organisation_or_exit(settings.organisation_config)
-    classifier = KeywordClassifier.from_organisation(organisation)
+    classifier = build_classifier(settings)
     topics = TopicNames(settings.topic_prefix)
     app = make_app("classify", settings)
     raw = raw_topic(app, topics.raw)
@@ -34,7 +51,7 @@ def build_app(settings: ClassifySettings) -> faust.App:
                 mention = Mention.model_validate_json(value)
             except ValidationError as err:
                 raise Rejected("invalid_mention", str(err)) from err
-            result = classifier.classify(mention, datetime.now(UTC))
+            [result] = classifier.classify([mention], datetime.now(UTC))
             await (
                 await classified.send(
                     key=mention.relationship_id.encode(), value=result.model_dump_json().encode()

@@ -13,6 +13,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, model_validator
 
 from services.common.organisation_routing import RoutingPolicy, check_references
+from services.common.organisation_rules import TopicRule
 from services.common.organisation_sources import Sources
 from services.common.validation import describe
 
@@ -67,6 +68,9 @@ class Organisation(Strict):
         description="Priority, escalation, hours, guidelines, crisis (organisation_routing.py).",
     )
     sources: Sources = Field(default_factory=Sources, description="Channels ingest listens to.")
+    topic_rules: list[TopicRule] = Field(
+        default_factory=list, description="Keyword rules that force or forbid a topic."
+    )
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Organisation:

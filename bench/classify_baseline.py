@@ -1,0 +1,52 @@
+"""Keyword baseline vs the model on the held-out split: `python bench/classify_baseline.py`.
+
+The baseline is the walking skeleton's classifier (`services/classify/keywords.py`): the
+organisation's topic and sentiment keywords at word starts. Both are scored on
+`services/classify/data/test.jsonl`, which neither was built from.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from services.classify.artifacts import ensure_current
+from services.classify.corpus import DEFAULT_TOPICS, TEST_FILE, read_examples
+from services.classify.evaluation import evaluate, format_evaluation
+from services.classify.keywords import KeywordClassifier
+from services.classify.training import predict_and_evaluate
+from services.common.organisation import load_organisation
+from services.common.settings import CommonSettings
+
+
+def main() -> None:
+    examples = read_examples(TEST_FILE)
+    keywords = KeywordClassifier.from_organisation(
+        load_organisation(CommonSettings().organisation_config)
+    )
+    baseline = evaluate(
+        [e.topics for e in examples],
+        [[t for t, s in keywords.scores(e.text).items() if s > 0] for e in examples],
+        [e.sentiment for e in examples],
+        [keywords.sentiment(e.text) for e in examples],
+        DEFAULT_TOPICS,
+    )
+    model = ensure_current()
+    trained = predict_and_evaluate(model, examples, DEFAULT_TOPICS)
+    out = sys.stdout
+    out.write(
+        format_evaluation(baseline, f"keyword baseline ({keywords.version}) on {TEST_FILE.name}")
+    )
+    out.write("\n\n")
+    out.write(format_evaluation(trained, f"model {model.version} on {TEST_FILE.name}"))
+    out.write(
+        f"\n\nmacro-F1: baseline {baseline.macro_f1:.3f}, model {trained.macro_f1:.3f}"
+        f" | sentiment accuracy: baseline {baseline.sentiment_accuracy:.3f},"
+        f" model {trained.sentiment_accuracy:.3f}\n"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,156 @@
+"""Versioned model artifacts: `models/<version>/model.joblib` + `metadata.json`, and CURRENT.
+
+The version is the model kind plus a hash of the training data, so the same data always
+gives the same version and the same model. The artifacts are built, not committed: the
+service builds the corpus model at its first start when no artifact is there
+(`ensure_current`), and `webcare train` builds new versions (with people's corrections)
+and points `CURRENT` at them. Files are written to a temporary folder and renamed, so
+two processes building at once never see half a model.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import joblib
+import sklearn
+
+from services.classify.corpus import (
+    DEFAULT_TOPICS,
+    MODELS_DIR,
+    TEST_FILE,
+    TRAIN_FILE,
+    fingerprint,
+    read_examples,
+)
+from services.classify.model import MODEL_KIND, TopicModel
+from services.classify.training import predict_and_evaluate, train
+
+CURRENT = "CURRENT"
+log = logging.getLogger(__name__)
+
+
+class ModelUnavailable(RuntimeError):
+    """No usable model under the models folder (missing, or built by another scikit-learn)."""
+
+
+@dataclass(frozen=True)
+class BuiltModel:
+    model: TopicModel
+    metadata: dict[str, object]
+
+
+def version_for(train_files: Sequence[Path]) -> str:
+    return f"{MODEL_KIND}-{fingerprint(train_files, MODEL_KIND, sklearn.__version__)[:10]}"
+
+
+def build(
+    train_files: Sequence[Path],
+    models_dir: Path = MODELS_DIR,
+    test_file: Path | None = TEST_FILE,
+    topics: Sequence[str] = DEFAULT_TOPICS,
+) -> BuiltModel:
+    """Trains on `train_files`, scores the held-out `test_file`, writes the artifact."""
+    version = version_for(train_files)
+    examples = [e for path in train_files if path.exists() for e in read_examples(path)]
+    result = train(examples, topics, version)
+    metadata: dict[str, object] = {
+        "version": version,
+        "kind": MODEL_KIND,
+        "data_sha256": fingerprint(train_files),
+        "train_files": [p.name for p in train_files if p.exists()],
+        "examples": len(examples),
+        "topics": list(topics),
+        "thresholds": result.thresholds,
+        "scikit_learn": sklearn.__version__,
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "validation": result.validation.as_dict(),
+    }
+    if test_file is not None and test_file.exists():
+        held_out = predict_and_evaluate(result.model, read_examples(test_file), topics)
+        metadata["held_out"] = held_out.as_dict()
+    save(result.model, metadata, models_dir)
+    return BuiltModel(result.model, metadata)
+
+
+def save(model: TopicModel, metadata: dict[str, object], models_dir: Path) -> Path:
+    models_dir.mkdir(parents=True, exist_ok=True)
+    target = models_dir / model.version
+    staging = Path(tempfile.mkdtemp(prefix=f".{model.version}-", dir=models_dir))
+    joblib.dump(model, staging / "model.joblib", compress=3)
+    (staging / "metadata.json").write_text(json.dumps(metadata, indent=2) + "\n")
+    try:
+        os.rename(staging, target)
+    except OSError:  # another process finished the same version first: same data, same model
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def metadata_of(version: str, models_dir: Path = MODELS_DIR) -> dict[str, object]:
+    path = models_dir / version / "metadata.json"
+    try:
+        data: dict[str, object] = json.loads(path.read_text())
+    except (OSError, ValueError) as err:
+        raise ModelUnavailable(f"{path}: {err}") from err
+    return data
+
+
+def load(version: str, models_dir: Path = MODELS_DIR) -> TopicModel:
+    metadata = metadata_of(version, models_dir)
+    if metadata.get("scikit_learn") != sklearn.__version__:
+        raise ModelUnavailable(
+            f"{version} was built with scikit-learn {metadata.get('scikit_learn')}, "
+            f"this is {sklearn.__version__}: run `webcare train`"
+        )
+    if metadata.get("kind") != MODEL_KIND:
+        raise ModelUnavailable(f"{version} is a {metadata.get('kind')} model, not {MODEL_KIND}")
+    try:
+        model = joblib.load(models_dir / version / "model.joblib")
+    except Exception as err:  # a pickle from other code fails in many ways; all mean "rebuild"
+        raise ModelUnavailable(f"{version}: cannot load model.joblib ({err})") from err
+    if not isinstance(model, TopicModel):
+        raise ModelUnavailable(f"{version}: model.joblib does not hold a TopicModel")
+    return model
+
+
+def current_version(models_dir: Path = MODELS_DIR) -> str | None:
+    try:
+        return (models_dir / CURRENT).read_text().strip() or None
+    except FileNotFoundError:
+        return None
+
+
+def promote(version: str, models_dir: Path = MODELS_DIR) -> None:
+    """Points CURRENT at `version` (atomically): what the service loads at its next start."""
+    metadata_of(version, models_dir)  # refuses a version that isn't there
+    fd, tmp = tempfile.mkstemp(dir=models_dir, prefix=".current-")
+    with os.fdopen(fd, "w") as out:
+        out.write(version + "\n")
+    os.replace(tmp, models_dir / CURRENT)
+
+
+def ensure_current(models_dir: Path = MODELS_DIR, pinned: str | None = None) -> TopicModel:
+    """The model a service starts with: the pinned version, else CURRENT, else the corpus
+    model, built now if it isn't there yet (a fresh clone needs no manual step)."""
+    if pinned:
+        return load(pinned, models_dir)
+    version = current_version(models_dir)
+    if version is not None:
+        try:
+            return load(version, models_dir)
+        except ModelUnavailable as err:
+            log.warning("current model unusable, falling back to the corpus model: %s", err)
+    corpus_version = version_for([TRAIN_FILE])
+    try:
+        return load(corpus_version, models_dir)
+    except ModelUnavailable:
+        log.info("building model %s from %s", corpus_version, TRAIN_FILE)
+        return build([TRAIN_FILE], models_dir).model

@@ -1,0 +1,71 @@
+"""The written corpus: big and varied enough, labelled consistently, split by family."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from collections import Counter
+
+from schemas import Sentiment
+from services.classify.corpus import DATA_DIR, DEFAULT_TOPICS, TEST_FILE, TRAIN_FILE, read_examples
+
+
+def records(path):  # type: ignore[no-untyped-def]
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_the_files_are_what_the_generator_writes() -> None:
+    spec = importlib.util.spec_from_file_location("generate", DATA_DIR / "generate.py")
+    assert spec is not None
+    assert spec.loader is not None
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    lines = [
+        line
+        for line in generate.NL
+        + generate.EN
+        + generate.FR_DE
+        + generate.MORE
+        + generate.EXTRA
+        + generate.FINAL
+        if not line.startswith("#")
+    ]
+    train, test = generate.build(lines)
+    assert train == records(TRAIN_FILE)
+    assert test == records(TEST_FILE)
+
+
+def test_size_variety_and_labels() -> None:
+    train, test = read_examples(TRAIN_FILE), read_examples(TEST_FILE)
+    assert len(train) + len(test) >= 2000
+    assert len(test) >= 300
+    everything = records(TRAIN_FILE) + records(TEST_FILE)
+    languages = Counter(r["lang"] for r in everything)
+    assert {"nl", "en", "fr", "de"} <= set(languages)
+    assert languages["nl"] + languages["en"] > 0.8 * len(everything)
+    assert len({r["source"] for r in everything}) >= 6
+    for split in (train, test):
+        topics = Counter(t for e in split for t in e.topics)
+        assert set(topics) == set(DEFAULT_TOPICS)
+        assert min(topics.values()) >= 0.05 * len(split)
+        assert {e.sentiment for e in split} == set(Sentiment)
+        assert sum(len(e.topics) > 1 for e in split) > 0.1 * len(split)
+        assert sum(not e.topics for e in split) > 0.05 * len(split)
+
+
+def test_no_family_is_in_both_splits() -> None:
+    train = {e.family for e in read_examples(TRAIN_FILE)}
+    test = {e.family for e in read_examples(TEST_FILE)}
+    assert train
+    assert test
+    assert not train & test
+
+
+def test_volunteer_vacancies_are_about_volunteering() -> None:
+    compounds = [
+        e
+        for e in read_examples(TRAIN_FILE) + read_examples(TEST_FILE)
+        if "vrijwilligersvacature" in e.text.lower()
+    ]
+    assert len(compounds) >= 5
+    assert all("volunteers" in e.topics and "vacancies" not in e.topics for e in compounds)
