@@ -121,6 +121,44 @@ p|0|nl|Komt Samen Eten ook naar {city}? Hier zijn genoeg mensen die alleen eten.
 |0|en|Volunteered to bring cake to the office party. Regretting it already.
 |0|de|Kann mir jemand beim Umzug helfen? Bier gibt's gratis.
 |0|fr|Quelqu'un peut m'aider avec mon ordinateur ? Il ne démarre plus.
+# --- volunteers: short, sloppy and social posts
+v|0|nl|wie weet of {org} nog helpers zoekt in {city}? vraag voor een vriendin
+v|0|nl|Hoe kan ik me opgeven om mee te helpen? Kon het niet vinden op de site.
+v|0|nl|Ik wil iets terugdoen voor de maatschappij. Heeft {org} een plekje voor mij?
+v|0|nl|Mag je bij {org} ook eenmalig meehelpen, bijvoorbeeld alleen met kerst?
+v|0|nl|Ik ben net verhuisd naar {city} en zoek een leuke manier om mensen te leren kennen en iets nuttigs te doen. Kan ik bij jullie aansluiten?
+v|0|nl|Doen jullie ook iets met vrijwilligers die thuis werken, zoals kaarten schrijven of bellen met eenzame ouderen?
+v|0|nl|Kunnen asielzoekers ook bij jullie meewerken als vrijwilliger? Mijn buurman wil graag iets doen.
+v|+|nl|Vorig jaar begonnen als vrijwilliger, nu coördineer ik het team in {city}. Doe mee, het is de moeite!
+v|0|nl|Ik wil wel collecteren in mijn wijk. Bij wie moet ik me melden?
+v|0|nl|Hebben jullie op {day} nog iemand nodig voor de inzameling bij de supermarkt in {city}?
+v|0|nl|Hoe zit het met verzekering als ik als vrijwilliger voor {org} rijd met mijn eigen auto?
+v|0|nl|Krijgen vrijwilligers een reiskostenvergoeding? Ik kom uit {city}.
+v|0|nl|Ben ik met 72 nog welkom als vrijwilliger?
+v|0|nl|Allez, wie gaat er mee helpen bij {org} dit weekend? Ze zoeken nog volk in {city}.
+v|0|nl|Kan ik mij als vrijwilliger opgeven voor één dag per maand, of is dat te weinig?
+v|-|nl|Jammer dat jullie geen vrijwilligers onder de 18 aannemen. Mijn dochter wilde zo graag helpen.
+v|+|nl|Mijn eerste dienst als vrijwilliger zit erop! Wat een fijne mensen bij {org} {city}.
+# --- volunteers: English, French, German, more phrasings
+v|0|en|Hi {org}, I'd like to offer my time. I'm an accountant and could help with admin a few hours a month.
+v|0|en|Is volunteering with {org} possible remotely? I live abroad half the year.
+v|0|en|Do volunteers get reimbursed for travel? I'm in {city}.
+v|0|en|Can teenagers volunteer at {org}? My son is 16 and keen to help.
+v|+|en|One year of volunteering with {org} today. If you have a spare evening, join us!
+v|0|en|Happy to help with the collection in my street. Who do I contact for a collection tin?
+v|0|en|Count me in for the clean-up day in {city}! Where do helpers meet?
+v|0|fr|Je suis retraité et j'aimerais me rendre utile. {org} a-t-il besoin d'aide à {city} ?
+v|0|fr|Comment devenir bénévole chez {org} ? Je suis disponible le mercredi après-midi.
+v|0|de|Ich möchte mich gern freiwillig engagieren. Braucht {org} in {city} noch Unterstützung?
+v|0|de|Kann man bei euch auch nur einmal im Monat helfen?
+# --- paid vs unpaid, other phrasings
+j|0|nl|Ik zoek een betaalde baan bij een goed doel. Heeft {org} op dit moment vacatures?
+j|0|nl|Komt er binnenkort een vacature vrij op kantoor in {city}? Ik heb ervaring als secretaresse.
+j|0|en|Any paid openings at {org} for a junior data person? Happy to relocate to {city}.
+j|0|nl|Wat zijn de arbeidsvoorwaarden bij {org}? Overweeg te solliciteren als {role}.
+j|0|en|What's the salary range for the {role_en} vacancy?
+v|0|nl|Is het vrijwilligerswerk bij de voedselbank betaald? Nee toch? Ik wil het gewoon graag doen.
+v|0|en|I know it's unpaid, that's fine. I just want to help out at {org}.
 """
 
 LINES = [line for line in _TEXT.splitlines() if line.strip()]
