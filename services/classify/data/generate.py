@@ -261,9 +261,7 @@ def family_id(line: str) -> str:
     return hashlib.sha1(line.encode()).hexdigest()[:10]
 
 
-def variants_of(
-    fid: str, line: str, rng: random.Random, seen: set[str]
-) -> list[dict[str, object]]:
+def variants_of(fid: str, line: str, rng: random.Random, seen: set[str]) -> list[dict[str, object]]:
     """The clean line and its noisy variants; texts already in `seen` are dropped."""
     topics, sentiment, lang, template = parse(line)
     records: list[dict[str, object]] = []
@@ -302,9 +300,7 @@ def build(
         {fid: line for line in later or [] if (fid := family_id(line)) not in known}.items()
     )
     # A family's split depends only on its own line, so adding lines never moves old ones.
-    test_ids = {
-        fid for fid, _ in families + extra if int(fid, 16) % 100 < TEST_SHARE * 100
-    }
+    test_ids = {fid for fid, _ in families + extra if int(fid, 16) % 100 < TEST_SHARE * 100}
     train: list[dict[str, object]] = []
     test: list[dict[str, object]] = []
     seen: set[str] = set()
@@ -334,7 +330,8 @@ def main() -> None:
     train, test = build(lines, later)
     write(HERE / "train.jsonl", train)
     write(HERE / "test.jsonl", test)
-    sys.stdout.write(f"{len(lines) + len(later)} families -> {len(train)} train, {len(test)} test\n")
+    families = len(lines) + len(later)
+    sys.stdout.write(f"{families} families -> {len(train)} train, {len(test)} test\n")
 
 
 if __name__ == "__main__":
