@@ -318,13 +318,17 @@ def write(path: Path, records: list[dict[str, object]]) -> None:
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
+def batches() -> tuple[list[str], list[str]]:
+    """The first four batches (one shared random stream) and the later ones (own streams)."""
+
+    def written(batch: list[str]) -> list[str]:
+        return [line for line in batch if line.strip() and not line.startswith("#")]
+
+    return written(NL + EN + FR_DE + MORE + EXTRA + FINAL), written(HELP)
+
+
 def main() -> None:
-    lines = [
-        line
-        for line in NL + EN + FR_DE + MORE + EXTRA + FINAL
-        if line.strip() and not line.startswith("#")
-    ]
-    later = [line for line in HELP if line.strip() and not line.startswith("#")]
+    lines, later = batches()
     for line in lines + later:
         parse(line)  # fails loudly on a malformed line
     train, test = build(lines, later)
