@@ -22,6 +22,7 @@ from lines_en import LINES as EN  # noqa: E402
 from lines_extra import LINES as EXTRA  # noqa: E402
 from lines_final import LINES as FINAL  # noqa: E402
 from lines_fr_de import LINES as FR_DE  # noqa: E402
+from lines_help import LINES as HELP  # noqa: E402
 from lines_more import LINES as MORE  # noqa: E402
 from lines_nl import LINES as NL  # noqa: E402
 
@@ -260,26 +261,20 @@ def family_id(line: str) -> str:
     return hashlib.sha1(line.encode()).hexdigest()[:10]
 
 
-def build(lines: list[str]) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
-    rng = random.Random(SEED)
-    families = sorted({family_id(line): line for line in lines}.items())
-    # A family's split depends only on its own line, so adding lines never moves old ones.
-    test_ids = {fid for fid, _ in families if int(fid, 16) % 100 < TEST_SHARE * 100}
-    train: list[dict[str, object]] = []
-    test: list[dict[str, object]] = []
-    seen: set[str] = set()
-    for fid, line in sorted(families):
-        topics, sentiment, lang, template = parse(line)
-        variants = 8 if "{" in template else 3
-        for k in range(variants):
-            channel = rng.choice(CHANNELS)
-            text = fill(template, rng, channel)
-            if k > 0:
-                text = noise(text, sentiment, lang, channel, rng)
-            if text in seen:
-                continue
-            seen.add(text)
-            record: dict[str, object] = {
+def variants_of(fid: str, line: str, rng: random.Random, seen: set[str]) -> list[dict[str, object]]:
+    """The clean line and its noisy variants; texts already in `seen` are dropped."""
+    topics, sentiment, lang, template = parse(line)
+    records: list[dict[str, object]] = []
+    for k in range(8 if "{" in template else 3):
+        channel = rng.choice(CHANNELS)
+        text = fill(template, rng, channel)
+        if k > 0:
+            text = noise(text, sentiment, lang, channel, rng)
+        if text in seen:
+            continue
+        seen.add(text)
+        records.append(
+            {
                 "id": f"{fid}-{k}",
                 "text": text,
                 "lang": lang,
@@ -288,7 +283,32 @@ def build(lines: list[str]) -> tuple[list[dict[str, object]], list[dict[str, obj
                 "sentiment": sentiment,
                 "family": fid,
             }
-            (test if fid in test_ids else train).append(record)
+        )
+    return records
+
+
+def build(
+    lines: list[str], later: list[str] | None = None
+) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    """`lines` (the first four batches) share one random stream in family order, as they
+    always have; each line of a `later` batch gets its own stream seeded by its family, so
+    adding lines changes neither the split nor the bytes of any existing variant."""
+    rng = random.Random(SEED)
+    families = sorted({family_id(line): line for line in lines}.items())
+    known = {fid for fid, _ in families}
+    extra = sorted(
+        {fid: line for line in later or [] if (fid := family_id(line)) not in known}.items()
+    )
+    # A family's split depends only on its own line, so adding lines never moves old ones.
+    test_ids = {fid for fid, _ in families + extra if int(fid, 16) % 100 < TEST_SHARE * 100}
+    train: list[dict[str, object]] = []
+    test: list[dict[str, object]] = []
+    seen: set[str] = set()
+    for fid, line in families:
+        (test if fid in test_ids else train).extend(variants_of(fid, line, rng, seen))
+    for fid, line in extra:
+        own = random.Random(f"{SEED}-{fid}")
+        (test if fid in test_ids else train).extend(variants_of(fid, line, own, seen))
     return train, test
 
 
@@ -298,18 +318,24 @@ def write(path: Path, records: list[dict[str, object]]) -> None:
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
+def batches() -> tuple[list[str], list[str]]:
+    """The first four batches (one shared random stream) and the later ones (own streams)."""
+
+    def written(batch: list[str]) -> list[str]:
+        return [line for line in batch if line.strip() and not line.startswith("#")]
+
+    return written(NL + EN + FR_DE + MORE + EXTRA + FINAL), written(HELP)
+
+
 def main() -> None:
-    lines = [
-        line
-        for line in NL + EN + FR_DE + MORE + EXTRA + FINAL
-        if line.strip() and not line.startswith("#")
-    ]
-    for line in lines:
+    lines, later = batches()
+    for line in lines + later:
         parse(line)  # fails loudly on a malformed line
-    train, test = build(lines)
+    train, test = build(lines, later)
     write(HERE / "train.jsonl", train)
     write(HERE / "test.jsonl", test)
-    sys.stdout.write(f"{len(lines)} families -> {len(train)} train, {len(test)} test\n")
+    families = len(lines) + len(later)
+    sys.stdout.write(f"{families} families -> {len(train)} train, {len(test)} test\n")
 
 
 if __name__ == "__main__":

@@ -20,19 +20,24 @@ def test_the_files_are_what_the_generator_writes() -> None:
     assert spec.loader is not None
     generate = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(generate)
-    lines = [
-        line
-        for line in generate.NL
-        + generate.EN
-        + generate.FR_DE
-        + generate.MORE
-        + generate.EXTRA
-        + generate.FINAL
-        if not line.startswith("#")
-    ]
-    train, test = generate.build(lines)
+    lines, later = generate.batches()
+    train, test = generate.build(lines, later)
     assert train == records(TRAIN_FILE)
     assert test == records(TEST_FILE)
+
+
+def test_adding_a_line_changes_no_existing_mention() -> None:
+    spec = importlib.util.spec_from_file_location("generate", DATA_DIR / "generate.py")
+    assert spec is not None
+    assert spec.loader is not None
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    lines, later = generate.batches()
+    before = generate.build(lines, later)
+    after = generate.build(lines, [*later, "v|0|en|Can I help at {org} in {city} on Sundays?"])
+    for old, new in zip(before, after, strict=True):
+        assert [r for r in new if r in old] == old
+    assert len(after[0]) + len(after[1]) > len(before[0]) + len(before[1])
 
 
 def test_size_variety_and_labels() -> None:

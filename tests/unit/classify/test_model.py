@@ -19,10 +19,10 @@ HELD_OUT = read_examples(TEST_FILE)
 
 
 def test_quality_on_the_held_out_split(model: TopicModel) -> None:
-    # The target is macro-F1 >= 0.85; this model reaches 0.844 on phrasings it never
-    # saw (see services/classify/data/README.md), so the floor guards against regressions.
+    # The target: macro-F1 >= 0.85 on phrasings the model never saw. It reaches 0.865
+    # on the 947 held-out mentions (see services/classify/data/README.md).
     result = predict_and_evaluate(model, HELD_OUT, DEFAULT_TOPICS)
-    assert result.macro_f1 >= 0.84, result.as_dict()
+    assert result.macro_f1 >= 0.85, result.as_dict()
     assert result.sentiment_accuracy >= 0.80, result.as_dict()
 
 
