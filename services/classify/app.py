@@ -7,13 +7,18 @@ from datetime import UTC, datetime
 
 import faust
 from prometheus_client import Counter, Gauge
-from pydantic import ValidationError
 
 from schemas import Mention
 from services.classify.artifacts import ensure_current
 from services.classify.classifier import MentionClassifier
 from services.classify.settings import ClassifySettings
-from services.common.faust_runtime import DeadLetters, Rejected, handle_each, make_app, raw_topic
+from services.common.faust_runtime import (
+    DeadLetters,
+    decode,
+    handle_each,
+    make_app,
+    raw_topic,
+)
 from services.common.metrics import STAGE_SECONDS
 from services.common.organisation import OrganisationConfigError, load_organisation_or_exit
 from services.common.topics import TopicNames
@@ -47,10 +52,7 @@ def build_app(settings: ClassifySettings) -> faust.App:
 
     async def classify_one(value: bytes, key: bytes | None) -> None:
         with STAGE_SECONDS.labels(stage="classify").time():
-            try:
-                mention = Mention.model_validate_json(value)
-            except ValidationError as err:
-                raise Rejected("invalid_mention", str(err)) from err
+            mention = decode(Mention, value)
             [result] = classifier.classify([mention], datetime.now(UTC))
             await (
                 await classified.send(

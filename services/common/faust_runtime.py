@@ -8,11 +8,14 @@ fails must reach the dead-letter topic with its original bytes.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from typing import TypeVar
 
 import faust
 from faust.types import EventT, TopicT
+from pydantic import BaseModel, ValidationError
 
 from schemas import DeadLetter
 from services.common.lag import watch_consumer_lag
@@ -20,8 +23,11 @@ from services.common.logs import CURRENT_MENTION, correlation_id, logging_config
 from services.common.metrics import DEAD_LETTERS
 from services.common.settings import CommonSettings
 from services.common.topics import TopicNames
+from services.common.validation import describe
 
 log = logging.getLogger(__name__)
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class Rejected(Exception):
@@ -31,6 +37,19 @@ class Rejected(Exception):
         super().__init__(f"{reason}: {detail}" if detail else reason)
         self.reason = reason
         self.detail = detail
+
+
+def invalid_reason(model: type[BaseModel]) -> str:
+    """`invalid_<model>` in snake case, e.g. `invalid_routing_decision`, for the DLQ reason."""
+    return "invalid_" + re.sub(r"(?<!^)(?=[A-Z])", "_", model.__name__).lower()
+
+
+def decode(model: type[M], value: bytes, reason: str | None = None) -> M:
+    """Validates a message with its contract; what doesn't fit is Rejected, field by field."""
+    try:
+        return model.model_validate_json(value)
+    except ValidationError as err:
+        raise Rejected(reason or invalid_reason(model), "; ".join(describe(err))) from err
 
 
 def make_app(service: str, settings: CommonSettings) -> faust.App:

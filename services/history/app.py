@@ -11,24 +11,28 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
 import faust
 from fastapi import FastAPI
 from faust.contrib.asgi import AsgiService
-from pydantic import ValidationError
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from schemas import ClassifiedMention, ConversationEvent, DeliveryReceipt, Mention, RoutingDecision
-from services.common.faust_runtime import DeadLetters, Rejected, handle_each, make_app, raw_topic
+from services.common.faust_runtime import (
+    DeadLetters,
+    Rejected,
+    decode,
+    handle_each,
+    make_app,
+    raw_topic,
+)
 from services.common.metrics import STAGE_SECONDS
 from services.common.organisation import Organisation
 from services.common.topics import TopicNames
-from services.common.validation import describe
 from services.history.api import create_api
 from services.history.api_deps import ApiContext
 from services.history.database import session_factories
@@ -42,19 +46,6 @@ STAGE = "history"
 log = logging.getLogger(__name__)
 
 Handler = Callable[[bytes, bytes | None], Awaitable[None]]
-
-
-def invalid_reason(model: type[Message]) -> str:
-    """`invalid_<model>` in snake case, e.g. `invalid_routing_decision`, for the DLQ reason."""
-    return "invalid_" + re.sub(r"(?<!^)(?=[A-Z])", "_", model.__name__).lower()
-
-
-def decode(model: type[Message], value: bytes) -> Message:
-    try:
-        return model.model_validate_json(value)
-    except ValidationError as err:
-        problems = "; ".join(describe(err))
-        raise Rejected(invalid_reason(model), problems) from err
 
 
 def projector(

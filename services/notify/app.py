@@ -13,10 +13,16 @@ from datetime import UTC, datetime
 import faust
 import httpx
 from prometheus_client import Counter, Histogram
-from pydantic import ValidationError
 
 from schemas import DeliveryOutcome, DeliveryReceipt, DepartmentDelivery, RoutingDecision
-from services.common.faust_runtime import DeadLetters, Rejected, handle_each, make_app, raw_topic
+from services.common.faust_runtime import (
+    DeadLetters,
+    Rejected,
+    decode,
+    handle_each,
+    make_app,
+    raw_topic,
+)
 from services.common.metrics import STAGE_SECONDS
 from services.common.organisation import Organisation, load_organisation_or_exit
 from services.common.topics import TopicNames
@@ -128,10 +134,7 @@ def build_app(settings: NotifySettings) -> faust.App:
 
     async def notify_one(value: bytes, key: bytes | None) -> None:
         with STAGE_SECONDS.labels(stage="notify").time():
-            try:
-                decision = RoutingDecision.model_validate_json(value)
-            except ValidationError as err:
-                raise Rejected("invalid_routing_decision", str(err)) from err
+            decision = decode(RoutingDecision, value)
             unknown = [
                 r.department for r in decision.departments if r.department not in department_topics
             ]

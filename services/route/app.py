@@ -19,10 +19,15 @@ from typing import Any
 import faust
 from faust import current_event
 from faust.types import TableT
-from pydantic import ValidationError
 
 from schemas import ClassifiedMention, ConversationEvent, ConversationEventKind, RoutingDecision
-from services.common.faust_runtime import DeadLetters, Rejected, handle_each, make_app, raw_topic
+from services.common.faust_runtime import (
+    DeadLetters,
+    decode,
+    handle_each,
+    make_app,
+    raw_topic,
+)
 from services.common.metrics import STAGE_SECONDS
 from services.common.organisation import Organisation, load_organisation_or_exit
 from services.common.topics import TopicNames
@@ -129,10 +134,7 @@ def build_app(settings: RouteSettings, organisation: Organisation | None = None)
 
     async def route_one(value: bytes, key: bytes | None) -> None:
         with STAGE_SECONDS.labels(stage="route").time():
-            try:
-                classified = ClassifiedMention.model_validate_json(value)
-            except ValidationError as err:
-                raise Rejected("invalid_classified_mention", str(err)) from err
+            classified = decode(ClassifiedMention, value)
             if not needs_routing(classified.mention):
                 metrics.NOT_ROUTED.labels(kind=classified.mention.kind).inc()
                 return
@@ -156,10 +158,7 @@ def build_app(settings: RouteSettings, organisation: Organisation | None = None)
                 store(open_case(decision, sla_minutes(classified, org)))
 
     async def handle_event(value: bytes, key: bytes | None) -> None:
-        try:
-            event = ConversationEvent.model_validate_json(value)
-        except ValidationError as err:
-            raise Rejected("invalid_conversation_event", str(err)) from err
+        event = decode(ConversationEvent, value)
         if event.mention_id is None:
             return
         stored = cases.get(event.mention_id)
@@ -199,10 +198,7 @@ def build_app(settings: RouteSettings, organisation: Organisation | None = None)
         await settle(apply_event(case, event, now()))
 
     async def handle_signal(value: bytes, key: bytes | None) -> None:
-        try:
-            message = Signal.model_validate_json(value)
-        except ValidationError as err:
-            raise Rejected("invalid_route_signal", str(err)) from err
+        message = decode(Signal, value, "invalid_route_signal")
         if message.kind == "due" and message.mention_id:
             stored = cases.get(message.mention_id)
             if stored is not None:

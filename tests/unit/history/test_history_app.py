@@ -23,11 +23,11 @@ from schemas import (
     Mention,
     RoutingDecision,
 )
-from services.common.faust_runtime import Rejected
+from services.common.faust_runtime import Rejected, decode, invalid_reason
 from services.common.topics import TopicNames
 from services.history import projection
 from services.history.api import create_api
-from services.history.app import api_service, build_app, decode, invalid_reason, projector
+from services.history.app import api_service, build_app, projector
 from services.history.database import (
     MentionRow,
     create_schema,
