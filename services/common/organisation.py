@@ -12,6 +12,7 @@ from typing import Annotated
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, model_validator
 
+from services.common.organisation_push import PushTargets
 from services.common.validation import describe
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
@@ -48,6 +49,7 @@ class Department(Strict):
     language: str = "nl"
     members: list[str] = Field(default_factory=list)
     webhooks: list[WebhookTarget] = Field(default_factory=list)
+    push: PushTargets = Field(default_factory=PushTargets)
 
 
 class Organisation(Strict):

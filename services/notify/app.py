@@ -1,28 +1,48 @@
-"""Faust wiring of notify: routing decisions in; department topics, webhooks and receipts out.
+"""Faust wiring of notify: routing decisions in; department topics, push targets, receipts out.
 
-Idempotency keys live in a changelog-backed Faust table, written after each
-effect: a redelivered decision skips what was already delivered.
+Every (mention, department, target) has an idempotency key in the
+changelog-backed table `delivered`; `ledger.py` describes its states and why
+they make each delivery happen once across crashes, redeliveries and replays.
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
 import os
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import faust
 import httpx
+from faust.types import TopicT
 from prometheus_client import Counter, Histogram
 from pydantic import ValidationError
 
-from schemas import DeliveryOutcome, DeliveryReceipt, DepartmentDelivery, RoutingDecision
+from schemas import (
+    DeadLetter,
+    DeliveryOutcome,
+    DeliveryReceipt,
+    DepartmentDelivery,
+    RoutingDecision,
+)
 from services.common.faust_runtime import DeadLetters, Rejected, handle_each, make_app, raw_topic
-from services.common.metrics import STAGE_SECONDS
-from services.common.organisation import Organisation, load_organisation_or_exit
+from services.common.metrics import DEAD_LETTERS, STAGE_SECONDS
+from services.common.organisation import load_organisation_or_exit
 from services.common.topics import TopicNames
+from services.notify.audit import DELIVERY_ID_HEADER, QueueAudit
+from services.notify.content import notice_for
+from services.notify.deliverer import Deliverer, Outcome
 from services.notify.deliveries import deliveries_for, idempotency_key
+from services.notify.formats.emails import email_for
+from services.notify.ledger import KeyState, Next, marked_at, marker, next_step
+from services.notify.mail import SmtpServer
+from services.notify.payloads import http_body
 from services.notify.settings import NotifySettings
-from services.notify.webhook import Attempt, WebhookSender
+from services.notify.targets import Target, push_targets
+from services.notify.webhook import Attempt, headers_for, post_once
 
 log = logging.getLogger(__name__)
 
@@ -31,11 +51,36 @@ NOTIFICATIONS = Counter(
     "Delivery attempts, per channel and outcome.",
     ["channel", "outcome"],
 )
+IN_DOUBT = Counter(
+    "webcare_notify_in_doubt_total",
+    "Deliveries found in flight after a crash, per channel and how they were settled.",
+    ["channel", "resolution"],
+)
 END_TO_END = Histogram(
     "webcare_end_to_end_latency_seconds",
     "From ingest accepting a mention to its delivery on a department topic.",
     buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
 )
+# How far before its in-flight marker a delivery in doubt is looked for on the topic.
+AUDIT_MARGIN_MS = 60_000
+
+
+@dataclass(frozen=True)
+class Job:
+    """One effect: a delivery to the department topic (target None) or to one push target."""
+
+    delivery: DepartmentDelivery
+    channel: str
+    address: str
+    target: Target | None
+
+    @property
+    def key(self) -> str:
+        return idempotency_key(self.delivery, self.channel, self.address)
+
+
+def _now_ms() -> int:
+    return int(datetime.now(UTC).timestamp() * 1000)
 
 
 def build_app(settings: NotifySettings) -> faust.App:
@@ -44,36 +89,62 @@ def build_app(settings: NotifySettings) -> faust.App:
     app = make_app("notify", settings)
     routed = raw_topic(app, topics.routed)
     receipts = raw_topic(app, topics.notifications_sent)
-    department_topics = {
+    department_topics: dict[str, TopicT] = {
         slug: raw_topic(app, topics.department(slug)) for slug in organisation.department_slugs
     }
     dead_letters = DeadLetters(app, topics, "notify")
     delivered = app.Table("delivered", default=None, partitions=settings.topic_partitions)
-    sender_box: dict[str, WebhookSender] = {}
+    audit = QueueAudit(settings.kafka_bootstrap)
+    deliverer = Deliverer(
+        attempts=settings.webhook_attempts,
+        base_s=settings.retry_base_s,
+        cap_s=settings.retry_cap_s,
+        breaker_threshold=settings.breaker_threshold,
+        breaker_cooldown_s=settings.breaker_cooldown_s,
+        rate_per_second=settings.rate_per_second,
+        rate_burst=settings.rate_burst,
+    )
+    smtp = SmtpServer(
+        settings.smtp_host,
+        settings.smtp_port,
+        settings.smtp_timeout_s,
+        settings.smtp_starttls,
+        settings.smtp_user,
+        settings.smtp_password.get_secret_value() if settings.smtp_password else None,
+    )
+    client_box: dict[str, httpx.AsyncClient] = {}
 
     @app.task
     async def open_http_client() -> None:
-        client = httpx.AsyncClient(timeout=settings.webhook_timeout_s)
-        sender_box["sender"] = WebhookSender(
-            client, settings.webhook_attempts, settings.retry_base_s
-        )
+        client_box["client"] = httpx.AsyncClient(timeout=settings.webhook_timeout_s)
 
-    async def write_receipt(
-        delivery: DepartmentDelivery,
-        channel: str,
-        target: str,
-        outcome: DeliveryOutcome,
-        attempt: Attempt | None,
-    ) -> None:
+    def jobs_for(decision: RoutingDecision, now: datetime) -> list[Job]:
+        jobs: list[Job] = []
+        for delivery in deliveries_for(decision, settings.api_base_url, now):
+            topic = department_topics[delivery.department].get_topic_name()
+            jobs.append(Job(delivery, "kafka", topic, None))
+            department = organisation.department(delivery.department)
+            jobs += [Job(delivery, t.channel, t.address, t) for t in push_targets(department)]
+        return jobs
+
+    async def mark_in_flight(keys: list[str]) -> None:
+        """Markers first, acknowledged by the broker, then the effects: see `ledger.py`."""
+        at = _now_ms()
+        for key in keys:
+            delivered[key] = marker(KeyState.IN_FLIGHT, at)
+        await app.producer.flush()
+
+    async def write_receipt(job: Job, outcome: DeliveryOutcome, attempt: Attempt | None) -> None:
+        delivery = job.delivery
         number = attempt.number if attempt else 1
         receipt = DeliveryReceipt(
-            receipt_id=f"{idempotency_key(delivery, channel, target)}|{number}",
+            receipt_id=f"{job.key}|{number}",
             delivery_id=delivery.delivery_id,
             mention_id=delivery.mention.id,
             relationship_id=delivery.relationship_id,
             department=delivery.department,
-            channel=channel,
-            target=target,
+            channel=job.channel,
+            target=job.address,
             outcome=outcome,
             attempt=number,
             status_code=attempt.status_code if attempt else None,
@@ -81,50 +152,103 @@ def build_app(settings: NotifySettings) -> faust.App:
             ingested_at=delivery.mention.ingested_at,
             at=datetime.now(UTC),
         )
-        NOTIFICATIONS.labels(channel=channel, outcome=outcome.value).inc()
-        await (
-            await receipts.send(
-                key=delivery.relationship_id.encode(), value=receipt.model_dump_json().encode()
-            )
+        NOTIFICATIONS.labels(channel=job.channel, outcome=outcome.value).inc()
+        await receipts.send(
+            key=delivery.relationship_id.encode(), value=receipt.model_dump_json().encode()
         )
 
-    async def to_department_topic(delivery: DepartmentDelivery) -> None:
+    async def to_department_topic(job: Job, doubt_since_ms: int | None) -> None:
+        delivery = job.delivery
+        if doubt_since_ms is not None:
+            since = doubt_since_ms - AUDIT_MARGIN_MS
+            if await audit.contains(job.address, delivery.delivery_id, since):
+                IN_DOUBT.labels(channel="kafka", resolution="already_delivered").inc()
+                await write_receipt(job, DeliveryOutcome.DELIVERED, None)
+                delivered[job.key] = marker(KeyState.DONE, _now_ms())
+                return
+            IN_DOUBT.labels(channel="kafka", resolution="sent").inc()
         topic = department_topics[delivery.department]
-        key = idempotency_key(delivery, "kafka", topic.get_topic_name())
-        if delivered.get(key):
-            return
         await (
             await topic.send(
-                key=delivery.relationship_id.encode(), value=delivery.model_dump_json().encode()
+                key=delivery.relationship_id.encode(),
+                value=delivery.model_dump_json().encode(),
+                headers=[(DELIVERY_ID_HEADER, delivery.delivery_id.encode())],
             )
         )
         END_TO_END.observe((datetime.now(UTC) - delivery.mention.ingested_at).total_seconds())
-        await write_receipt(
-            delivery, "kafka", topic.get_topic_name(), DeliveryOutcome.DELIVERED, None
-        )
-        delivered[key] = True
+        await write_receipt(job, DeliveryOutcome.DELIVERED, None)
+        delivered[job.key] = marker(KeyState.DONE, _now_ms())
 
-    async def to_webhooks(delivery: DepartmentDelivery, org: Organisation) -> None:
-        for hook in org.department(delivery.department).webhooks:
-            url = str(hook.url)
-            key = idempotency_key(delivery, "webhook", url)
-            if delivered.get(key):
-                continue
-            secret = os.environ.get(hook.secret_env) if hook.secret_env else None
-            attempts = await sender_box["sender"].post(
-                url, delivery.model_dump_json().encode(), key, secret
+    def attempt_for(job: Job, target: Target) -> Callable[[int], Awaitable[Attempt]]:
+        delivery = job.delivery
+        department = organisation.department(delivery.department)
+        notice = notice_for(delivery, department.name, department.language)
+        if target.channel == "email":
+            message = email_for(
+                notice, settings.mail_from, list(target.recipients), job.key, datetime.now(UTC)
             )
-            for attempt in attempts[:-1]:
-                await write_receipt(delivery, "webhook", url, DeliveryOutcome.FAILED, attempt)
-            last = attempts[-1]
-            outcome = DeliveryOutcome.DELIVERED if last.ok else DeliveryOutcome.DEAD_LETTERED
-            await write_receipt(delivery, "webhook", url, outcome, last)
-            if not last.ok:
-                log.warning(
-                    "webhook gave up",
-                    extra={"mention_id": delivery.mention.id, "department": delivery.department},
-                )
-            delivered[key] = True
+            return lambda number: smtp.send_once(message, number)
+        body = http_body(target, delivery, notice)
+        secret = os.environ.get(target.secret_env) if target.secret_env else None
+        headers = headers_for(body, job.key, secret)
+        client = client_box["client"]
+        return lambda number: post_once(client, target.address, body, headers, number)
+
+    async def to_push_target(job: Job, target: Target, value: bytes, key: bytes | None) -> None:
+        department = organisation.department(job.delivery.department)
+        outcome: Outcome = await deliverer.deliver(
+            target, attempt_for(job, target), department.push.rate_limit
+        )
+        for attempt in outcome.attempts[:-1]:
+            await write_receipt(job, DeliveryOutcome.FAILED, attempt)
+        last = outcome.attempts[-1]
+        if outcome.ok:
+            await write_receipt(job, DeliveryOutcome.DELIVERED, last)
+            delivered[job.key] = marker(KeyState.DONE, _now_ms())
+            return
+        await write_receipt(job, DeliveryOutcome.DEAD_LETTERED, last)
+        delivered[job.key] = marker(KeyState.FAILED, _now_ms())
+        reason = "circuit_open" if outcome.circuit_open else "delivery_failed"
+        await dead_letter(value, key, reason, job, last)
+
+    async def dead_letter(
+        value: bytes, key: bytes | None, reason: str, job: Job, last: Attempt
+    ) -> None:
+        """The routing decision as received, so `webcare dlq replay` can re-drive it."""
+        detail = json.dumps(
+            {
+                "delivery_id": job.delivery.delivery_id,
+                "channel": job.channel,
+                "target": job.address,
+                "status_code": last.status_code,
+                "error": last.error,
+            }
+        )
+        letter = DeadLetter.of(
+            stage="notify",
+            reason=reason,
+            detail=detail,
+            original=value,
+            topic=topics.routed,
+            key=key,
+            at=datetime.now(UTC),
+        )
+        DEAD_LETTERS.labels(stage="notify", reason=reason).inc()
+        log.warning(
+            "delivery dead-lettered",
+            extra={"mention_id": job.delivery.mention.id, "channel": job.channel, "reason": reason},
+        )
+        await (await dead_letters.topic.send(key=key, value=letter.model_dump_json().encode()))
+
+    async def run(
+        job: Job, step: Next, since_ms: int | None, value: bytes, key: bytes | None
+    ) -> None:
+        if job.target is None:
+            await to_department_topic(job, since_ms if step == Next.IN_DOUBT else None)
+            return
+        if step == Next.IN_DOUBT:
+            IN_DOUBT.labels(channel=job.channel, resolution="resent_same_key").inc()
+        await to_push_target(job, job.target, value, key)
 
     async def notify_one(value: bytes, key: bytes | None) -> None:
         with STAGE_SECONDS.labels(stage="notify").time():
@@ -137,9 +261,25 @@ def build_app(settings: NotifySettings) -> faust.App:
             ]
             if unknown:
                 raise Rejected("unknown_department", ", ".join(unknown))
-            for delivery in deliveries_for(decision, settings.api_base_url, datetime.now(UTC)):
-                await to_department_topic(delivery)
-                await to_webhooks(delivery, organisation)
+            stored = {
+                job.key: (job, delivered.get(job.key))
+                for job in jobs_for(decision, datetime.now(UTC))
+            }
+            todo = [
+                (job, next_step(state), marked_at(state))
+                for job, state in stored.values()
+                if next_step(state) != Next.SKIP
+            ]
+            if not todo:
+                return
+            await mark_in_flight([job.key for job, _, _ in todo])
+            results = await asyncio.gather(
+                *(run(job, step, since, value, key) for job, step, since in todo),
+                return_exceptions=True,
+            )
+            for result in results:
+                if isinstance(result, BaseException):
+                    raise result
 
     @app.agent(routed, name="notify_departments")
     async def notify_departments(stream: faust.StreamT) -> None:
