@@ -11,6 +11,7 @@ import asyncio
 import json
 import logging
 import os
+import signal
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -65,6 +66,24 @@ END_TO_END = Histogram(
 AUDIT_MARGIN_MS = 60_000
 
 
+@dataclass
+class Failpoint:
+    """Dies by SIGKILL after the N-th successful effect, before it is recorded (tests only)."""
+
+    after: int | None = None
+    effects: int = 0
+
+    @classmethod
+    def parse(cls, spec: str | None) -> Failpoint:
+        return cls(int(spec.split(":", 1)[1]) if spec else None)
+
+    def after_effect(self) -> None:
+        self.effects += 1
+        if self.after is not None and self.effects >= self.after:
+            log.warning("failpoint reached: killing the notifier", extra={"effects": self.effects})
+            os.kill(os.getpid(), signal.SIGKILL)
+
+
 @dataclass(frozen=True)
 class Job:
     """One effect: a delivery to the department topic (target None) or to one push target."""
@@ -87,6 +106,10 @@ def build_app(settings: NotifySettings) -> faust.App:
     organisation = load_organisation_or_exit(settings.organisation_config)
     topics = TopicNames(settings.topic_prefix)
     app = make_app("notify", settings)
+    app.conf.broker_session_timeout = settings.session_timeout_s
+    app.conf.broker_heartbeat_interval = min(3.0, settings.session_timeout_s / 3)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # it logs every request at INFO
+    failpoint = Failpoint.parse(settings.failpoint)
     routed = raw_topic(app, topics.routed)
     receipts = raw_topic(app, topics.notifications_sent)
     department_topics: dict[str, TopicT] = {
@@ -161,13 +184,21 @@ def build_app(settings: NotifySettings) -> faust.App:
         delivery = job.delivery
         if doubt_since_ms is not None:
             since = doubt_since_ms - AUDIT_MARGIN_MS
-            if await audit.contains(job.address, delivery.delivery_id, since):
+            found = await audit.contains(job.address, delivery.delivery_id, since)
+            log.info(
+                "in-doubt delivery settled by the department topic",
+                extra={"mention_id": delivery.mention.id, "already_there": found},
+            )
+            if found:
                 IN_DOUBT.labels(channel="kafka", resolution="already_delivered").inc()
                 await write_receipt(job, DeliveryOutcome.DELIVERED, None)
                 delivered[job.key] = marker(KeyState.DONE, _now_ms())
                 return
             IN_DOUBT.labels(channel="kafka", resolution="sent").inc()
         topic = department_topics[delivery.department]
+        log.info(
+            "DEBUG dept send", extra={"mention_id": delivery.mention.id, "doubt": doubt_since_ms}
+        )
         await (
             await topic.send(
                 key=delivery.relationship_id.encode(),
@@ -175,6 +206,7 @@ def build_app(settings: NotifySettings) -> faust.App:
                 headers=[(DELIVERY_ID_HEADER, delivery.delivery_id.encode())],
             )
         )
+        failpoint.after_effect()
         END_TO_END.observe((datetime.now(UTC) - delivery.mention.ingested_at).total_seconds())
         await write_receipt(job, DeliveryOutcome.DELIVERED, None)
         delivered[job.key] = marker(KeyState.DONE, _now_ms())
@@ -203,6 +235,7 @@ def build_app(settings: NotifySettings) -> faust.App:
             await write_receipt(job, DeliveryOutcome.FAILED, attempt)
         last = outcome.attempts[-1]
         if outcome.ok:
+            failpoint.after_effect()
             await write_receipt(job, DeliveryOutcome.DELIVERED, last)
             delivered[job.key] = marker(KeyState.DONE, _now_ms())
             return
@@ -248,6 +281,10 @@ def build_app(settings: NotifySettings) -> faust.App:
             return
         if step == Next.IN_DOUBT:
             IN_DOUBT.labels(channel=job.channel, resolution="resent_same_key").inc()
+            log.info(
+                "in-doubt delivery re-sent with the same idempotency key",
+                extra={"mention_id": job.delivery.mention.id, "channel": job.channel},
+            )
         await to_push_target(job, job.target, value, key)
 
     async def notify_one(value: bytes, key: bytes | None) -> None:

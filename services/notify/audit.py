@@ -8,13 +8,15 @@ itself is then the truth: its records since the marker are scanned for the
 
 from __future__ import annotations
 
+import logging
 import time
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer
 
 from services.common.kafka import bootstrap_servers
 
 DELIVERY_ID_HEADER = "delivery-id"
+log = logging.getLogger(__name__)
 
 
 class AuditFailed(Exception):
@@ -27,7 +29,10 @@ class QueueAudit:
         self.timeout_s = timeout_s
 
     async def contains(self, topic: str, delivery_id: str, since_ms: int) -> bool:
+        # Subscribed without a group: aiokafka assigns every partition itself once it has the
+        # topic's metadata (assign() alone would leave it without partition metadata).
         consumer = AIOKafkaConsumer(
+            topic,
             bootstrap_servers=bootstrap_servers(self.bootstrap),
             enable_auto_commit=False,
             group_id=None,
@@ -42,12 +47,9 @@ class QueueAudit:
     async def _scan(
         self, consumer: AIOKafkaConsumer, topic: str, wanted: bytes, since_ms: int
     ) -> bool:
-        partitions = consumer.partitions_for_topic(topic)
-        if not partitions:
-            await consumer.topics()
-            partitions = consumer.partitions_for_topic(topic) or set()
-        tps = [TopicPartition(topic, p) for p in sorted(partitions)]
-        consumer.assign(tps)
+        tps = sorted(consumer.assignment())
+        if not tps:
+            raise AuditFailed(f"{topic}: no partitions found")
         ends = await consumer.end_offsets(tps)
         starts = await consumer.offsets_for_times(dict.fromkeys(tps, since_ms))
         remaining = set()
@@ -58,6 +60,14 @@ class QueueAudit:
                 consumer.seek(tp, start)
                 remaining.add(tp)
         deadline = time.monotonic() + self.timeout_s
+        log.info(
+            "auditing department topic",
+            extra={
+                "topic": topic,
+                "since_ms": since_ms,
+                "partitions_to_read": len(remaining),
+            },
+        )
         while remaining:
             if time.monotonic() > deadline:
                 raise AuditFailed(f"{topic}: not read to the end in {self.timeout_s}s")

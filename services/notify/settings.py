@@ -54,3 +54,18 @@ class NotifySettings(CommonSettings):
         pattern=r"^[^@\s]+@[^@\s]+$",
         validation_alias="WEBCARE_MAIL_FROM",
     )
+    session_timeout_s: float = Field(
+        default=30.0,
+        gt=0,
+        validation_alias="WEBCARE_NOTIFY_SESSION_TIMEOUT_S",
+        description="How long Kafka waits for a silent notifier before handing its partitions on.",
+    )
+    failpoint: str | None = Field(
+        default=None,
+        pattern=r"^after_effect:[1-9][0-9]*$",
+        validation_alias="WEBCARE_NOTIFY_FAILPOINT",
+        description=(
+            "Tests only: 'after_effect:N' SIGKILLs the process right after its N-th delivery "
+            "succeeded and before it is recorded, to prove that window is covered."
+        ),
+    )

@@ -54,10 +54,10 @@ class Notifier:
     process: ServiceProcess | None = None
     starts: int = 0
 
-    def start(self) -> ServiceProcess:
+    def start(self, **extra_env: str) -> ServiceProcess:
         self.starts += 1
         self.process = ServiceProcess(
-            "notify", self.env, self.tmp_path / f"notify-{self.starts}.log"
+            "notify", {**self.env, **extra_env}, self.tmp_path / f"notify-{self.starts}.log"
         ).start()
         return self.process
 
@@ -82,14 +82,18 @@ def notifier_factory(
 ) -> Iterator[Callable[..., Notifier]]:
     made: list[Notifier] = []
 
-    def make(push: dict[str, object] | None = None, **settings: str) -> Notifier:
+    def make(
+        push: dict[str, object] | None = None, webhook: bool = True, **settings: str
+    ) -> Notifier:
         config = yaml.safe_load(EXAMPLE_CONFIG.read_text(encoding="utf-8"))
         for dept in config["departments"]:
             if dept["slug"] == "service":
                 dept["language"] = "en"
-                dept["webhooks"] = [
-                    {"url": f"{http_target.url}/hook", "secret_env": "NOTIFY_TEST_SECRET"}
-                ]
+                dept["webhooks"] = (
+                    [{"url": f"{http_target.url}/hook", "secret_env": "NOTIFY_TEST_SECRET"}]
+                    if webhook
+                    else []
+                )
                 dept["push"] = (
                     push
                     if push is not None
@@ -112,6 +116,7 @@ def notifier_factory(
             "WEBCARE_NOTIFY_METRICS_PORT": "0",
             "WEBCARE_NOTIFY_RETRY_BASE_S": "0.05",
             "WEBCARE_NOTIFY_WEBHOOK_TIMEOUT_S": "1",
+            "WEBCARE_NOTIFY_SESSION_TIMEOUT_S": "6",
             "WEBCARE_SMTP_HOST": smtp_target.host,
             "WEBCARE_SMTP_PORT": str(smtp_target.port),
             "WEBCARE_MAIL_FROM": "webcare@openhart.nl",
