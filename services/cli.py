@@ -12,10 +12,12 @@ from services.common.kafka import ensure_topics
 from services.common.organisation import load_organisation_or_exit
 from services.common.settings import CommonSettings
 from services.common.topics import TopicNames
+from services.notify.dlq import dlq_app
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 topics_app = typer.Typer(no_args_is_help=True, help="Kafka topics.")
 app.add_typer(topics_app, name="topics")
+app.add_typer(dlq_app, name="dlq")
 
 
 @topics_app.command("create")

@@ -135,11 +135,8 @@ def build_app(settings: NotifySettings) -> faust.App:
         settings.smtp_user,
         settings.smtp_password.get_secret_value() if settings.smtp_password else None,
     )
-    client_box: dict[str, httpx.AsyncClient] = {}
-
-    @app.task
-    async def open_http_client() -> None:
-        client_box["client"] = httpx.AsyncClient(timeout=settings.webhook_timeout_s)
+    # Made here, not in a startup task: the agent may get its first event before such a task ran.
+    client = httpx.AsyncClient(timeout=settings.webhook_timeout_s)
 
     def jobs_for(decision: RoutingDecision, now: datetime) -> list[Job]:
         jobs: list[Job] = []
@@ -196,9 +193,6 @@ def build_app(settings: NotifySettings) -> faust.App:
                 return
             IN_DOUBT.labels(channel="kafka", resolution="sent").inc()
         topic = department_topics[delivery.department]
-        log.info(
-            "DEBUG dept send", extra={"mention_id": delivery.mention.id, "doubt": doubt_since_ms}
-        )
         await (
             await topic.send(
                 key=delivery.relationship_id.encode(),
@@ -223,7 +217,6 @@ def build_app(settings: NotifySettings) -> faust.App:
         body = http_body(target, delivery, notice)
         secret = os.environ.get(target.secret_env) if target.secret_env else None
         headers = headers_for(body, job.key, secret)
-        client = client_box["client"]
         return lambda number: post_once(client, target.address, body, headers, number)
 
     async def to_push_target(job: Job, target: Target, value: bytes, key: bytes | None) -> None:
