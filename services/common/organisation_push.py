@@ -53,7 +53,7 @@ class DigestPolicy(_Strict):
     with a priority in `immediate_priorities` bypass the digest.
     """
 
-    every_minutes: int = Field(ge=1, le=24 * 60)
+    every_minutes: float = Field(gt=0, le=24 * 60)
     immediate_priorities: tuple[Priority, ...] = ("high", "urgent")
 
 

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 # Every (service, table) a Faust service keeps; their changelogs are compacted topics.
-FAUST_TABLES = (("notify", "delivered"),)
+FAUST_TABLES = (("notify", "delivered"), ("notify", "digests"))
 
 
 @dataclass(frozen=True)

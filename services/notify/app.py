@@ -18,7 +18,9 @@ from datetime import UTC, datetime
 
 import faust
 import httpx
-from faust.types import TopicT
+from faust import current_event
+from faust.types import TableT, TopicT
+from faust.types.core import K, V
 from prometheus_client import Counter, Histogram
 from pydantic import ValidationError
 
@@ -34,9 +36,11 @@ from services.common.metrics import DEAD_LETTERS, STAGE_SECONDS
 from services.common.organisation import load_organisation_or_exit
 from services.common.topics import TopicNames
 from services.notify.audit import DELIVERY_ID_HEADER, QueueAudit
-from services.notify.content import notice_for
+from services.notify.content import Notice, notice_for
 from services.notify.deliverer import Deliverer, Outcome
 from services.notify.deliveries import deliveries_for, idempotency_key
+from services.notify.digest import added, digest_id, goes_to_digest, is_due, table_key, without
+from services.notify.formats import digests as digest_formats
 from services.notify.formats.emails import email_for
 from services.notify.ledger import KeyState, Next, marked_at, marker, next_step
 from services.notify.mail import SmtpServer
@@ -117,6 +121,7 @@ def build_app(settings: NotifySettings) -> faust.App:
     }
     dead_letters = DeadLetters(app, topics, "notify")
     delivered = app.Table("delivered", default=None, partitions=settings.topic_partitions)
+    digests = app.Table("digests", default=None, partitions=settings.topic_partitions)
     audit = QueueAudit(settings.kafka_bootstrap)
     deliverer = Deliverer(
         attempts=settings.webhook_attempts,
@@ -144,15 +149,23 @@ def build_app(settings: NotifySettings) -> faust.App:
             topic = department_topics[delivery.department].get_topic_name()
             jobs.append(Job(delivery, "kafka", topic, None))
             department = organisation.department(delivery.department)
-            jobs += [Job(delivery, t.channel, t.address, t) for t in push_targets(department)]
+            targets = push_targets(department)
+            if targets and goes_to_digest(department.push.digest, delivery.priority):
+                jobs.append(Job(delivery, "digest", department.slug, None))
+            else:
+                jobs += [Job(delivery, t.channel, t.address, t) for t in targets]
         return jobs
 
     async def mark_in_flight(keys: list[str]) -> None:
         """Markers first, acknowledged by the broker, then the effects: see `ledger.py`."""
         at = _now_ms()
+        sent = []
         for key in keys:
-            delivered[key] = marker(KeyState.IN_FLIGHT, at)
-        await app.producer.flush()
+            value = marker(KeyState.IN_FLIGHT, at)
+            # what `delivered[key] = value` does, keeping the changelog future to wait on
+            sent.append(delivered.send_changelog(delivered.partition_for_key(key), key, value))
+            delivered.data[key] = value
+        await asyncio.gather(*sent)
 
     async def write_receipt(job: Job, outcome: DeliveryOutcome, attempt: Attempt | None) -> None:
         delivery = job.delivery
@@ -269,6 +282,9 @@ def build_app(settings: NotifySettings) -> faust.App:
     async def run(
         job: Job, step: Next, since_ms: int | None, value: bytes, key: bytes | None
     ) -> None:
+        if job.channel == "digest":
+            to_digest(job)
+            return
         if job.target is None:
             await to_department_topic(job, since_ms if step == Next.IN_DOUBT else None)
             return
@@ -279,6 +295,108 @@ def build_app(settings: NotifySettings) -> faust.App:
                 extra={"mention_id": job.delivery.mention.id, "channel": job.channel},
             )
         await to_push_target(job, job.target, value, key)
+
+    def to_digest(job: Job) -> None:
+        """Queued for the department's next digest; the table write and the done marker
+        go to the changelog in this order, and `added` ignores a delivery already queued."""
+        event = current_event()
+        assert event is not None
+        slot = table_key(job.delivery.department, event.message.partition)
+        digests[slot] = added(digests.get(slot), job.delivery.model_dump(mode="json"), _now_ms())
+        delivered[job.key] = marker(KeyState.DONE, _now_ms())
+
+    async def put(table: TableT[K, V], partition: int, key: K, value: V | None) -> None:
+        """A table write outside stream iteration (the digest timer), acknowledged."""
+        sent = table.send_changelog(partition, key, value)
+        if value is None:
+            table.data.pop(key, None)
+        else:
+            table.data[key] = value
+        await sent
+
+    @app.timer(interval=settings.digest_check_s)
+    async def send_due_digests() -> None:
+        owned = {tp.partition for tp in app.consumer.assignment() if tp.topic == topics.routed}
+        now_ms = _now_ms()
+        for slot, state in list(digests.data.items()):
+            slug, partition = str(slot).rsplit("|", 1)
+            department = organisation.department(slug)
+            policy = department.push.digest
+            if int(partition) not in owned or policy is None or not is_due(state, policy, now_ms):
+                continue
+            await send_digest(slot, int(partition), state)
+
+    async def send_digest(slot: str, partition: int, state: dict[str, object]) -> None:
+        items = list(state["items"])  # type: ignore[call-overload]
+        deliveries = [DepartmentDelivery.model_validate(item) for item in items]
+        department = organisation.department(deliveries[0].department)
+        ident = digest_id(department.slug, partition, int(state["opened_at_ms"]))  # type: ignore[call-overload]
+        notices = [notice_for(d, department.name, department.language) for d in deliveries]
+        heading = digest_formats.title(notices, department.name, department.language)
+        for target in push_targets(department):
+            key = f"{ident}|{target.channel}|{target.address}"
+            if next_step(delivered.data.get(key)) == Next.SKIP:
+                continue
+            await put(delivered, partition, key, marker(KeyState.IN_FLIGHT, _now_ms()))
+            once = digest_attempt(target, notices, heading, items, ident, key)
+            outcome = await deliverer.deliver(target, once, department.push.rate_limit)
+            result = DeliveryOutcome.DELIVERED if outcome.ok else DeliveryOutcome.DEAD_LETTERED
+            for delivery in deliveries:
+                job = Job(delivery, target.channel, target.address, target)
+                await write_receipt(job, result, outcome.attempts[-1])
+            if outcome.ok:
+                await put(delivered, partition, key, marker(KeyState.DONE, _now_ms()))
+                continue
+            await put(delivered, partition, key, marker(KeyState.FAILED, _now_ms()))
+            DEAD_LETTERS.labels(stage="notify", reason="digest_failed").inc()
+            letter = DeadLetter.of(
+                stage="notify",
+                reason="digest_failed",
+                detail=json.dumps(
+                    {
+                        "digest_id": ident,
+                        "channel": target.channel,
+                        "target": target.address,
+                        "error": outcome.attempts[-1].error,
+                    }
+                ),
+                original=digest_formats.webhook(items, ident, department.slug),
+                at=datetime.now(UTC),
+            )
+            await (await dead_letters.topic.send(value=letter.model_dump_json().encode()))
+        sent_ids = {d.delivery_id for d in deliveries}
+        current = digests.data.get(slot)
+        await put(
+            digests, partition, slot, without(current, sent_ids, _now_ms()) if current else None
+        )
+
+    def digest_attempt(
+        target: Target,
+        notices: list[Notice],
+        heading: str,
+        items: list[dict[str, object]],
+        ident: str,
+        key: str,
+    ) -> Callable[[int], Awaitable[Attempt]]:
+        if target.channel == "email":
+            message = digest_formats.email(
+                notices,
+                heading,
+                settings.mail_from,
+                list(target.recipients),
+                key,
+                datetime.now(UTC),
+            )
+            return lambda number: smtp.send_once(message, number)
+        if target.channel == "slack":
+            body = json.dumps(digest_formats.slack(notices, heading), ensure_ascii=False).encode()
+        elif target.channel == "teams":
+            body = json.dumps(digest_formats.teams(notices, heading), ensure_ascii=False).encode()
+        else:
+            body = digest_formats.webhook(items, ident, notices[0].delivery_id.split("|")[-1])
+        secret = os.environ.get(target.secret_env) if target.secret_env else None
+        headers = headers_for(body, key, secret)
+        return lambda number: post_once(client, target.address, body, headers, number)
 
     async def notify_one(value: bytes, key: bytes | None) -> None:
         with STAGE_SECONDS.labels(stage="notify").time():

@@ -69,3 +69,9 @@ class NotifySettings(CommonSettings):
             "succeeded and before it is recorded, to prove that window is covered."
         ),
     )
+    digest_check_s: float = Field(
+        default=10.0,
+        gt=0,
+        validation_alias="WEBCARE_NOTIFY_DIGEST_CHECK_S",
+        description="How often due digests are looked for.",
+    )

@@ -59,6 +59,7 @@ def test_departments_without_push_have_none() -> None:
         ({"email": [{"to": []}]}, "push.email"),
         ({"teams": [{"url": "http://t", "card": "hero"}]}, "push.teams"),
         ({"digest": {"every_minutes": 0}}, "push.digest"),
+        ({"digest": {"every_minutes": 15, "immediate_priorities": ["asap"]}}, "push.digest"),
         ({"pager": []}, "push.pager"),
     ],
 )
