@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 # Every (service, table) a Faust service keeps; their changelogs are compacted topics.
-FAUST_TABLES = (("notify", "delivered"), ("notify", "digests"))
+FAUST_TABLES = (("notify", "delivered"), ("notify", "digests"), ("notify", "claims"))
 
 
 @dataclass(frozen=True)

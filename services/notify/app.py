@@ -25,6 +25,7 @@ from prometheus_client import Counter, Histogram
 from pydantic import ValidationError
 
 from schemas import (
+    ConversationEvent,
     DeadLetter,
     DeliveryOutcome,
     DeliveryReceipt,
@@ -36,6 +37,7 @@ from services.common.metrics import DEAD_LETTERS, STAGE_SECONDS
 from services.common.organisation import load_organisation_or_exit
 from services.common.topics import TopicNames
 from services.notify.audit import DELIVERY_ID_HEADER, QueueAudit
+from services.notify.claims import applied
 from services.notify.content import Notice, notice_for
 from services.notify.deliverer import Deliverer, Outcome
 from services.notify.deliveries import deliveries_for, idempotency_key
@@ -122,6 +124,8 @@ def build_app(settings: NotifySettings) -> faust.App:
     dead_letters = DeadLetters(app, topics, "notify")
     delivered = app.Table("delivered", default=None, partitions=settings.topic_partitions)
     digests = app.Table("digests", default=None, partitions=settings.topic_partitions)
+    claims = app.Table("claims", default=None, partitions=settings.topic_partitions)
+    conversation_events = raw_topic(app, topics.conversation_events)
     audit = QueueAudit(settings.kafka_bootstrap)
     deliverer = Deliverer(
         attempts=settings.webhook_attempts,
@@ -221,7 +225,7 @@ def build_app(settings: NotifySettings) -> faust.App:
     def attempt_for(job: Job, target: Target) -> Callable[[int], Awaitable[Attempt]]:
         delivery = job.delivery
         department = organisation.department(delivery.department)
-        notice = notice_for(delivery, department.name, department.language)
+        notice = notice_for(delivery, department.name, department.language, claimed_by(delivery))
         if target.channel == "email":
             message = email_for(
                 notice, settings.mail_from, list(target.recipients), job.key, datetime.now(UTC)
@@ -331,7 +335,9 @@ def build_app(settings: NotifySettings) -> faust.App:
         deliveries = [DepartmentDelivery.model_validate(item) for item in items]
         department = organisation.department(deliveries[0].department)
         ident = digest_id(department.slug, partition, int(state["opened_at_ms"]))  # type: ignore[call-overload]
-        notices = [notice_for(d, department.name, department.language) for d in deliveries]
+        notices = [
+            notice_for(d, department.name, department.language, claimed_by(d)) for d in deliveries
+        ]
         heading = digest_formats.title(notices, department.name, department.language)
         for target in push_targets(department):
             key = f"{ident}|{target.channel}|{target.address}"
@@ -397,6 +403,23 @@ def build_app(settings: NotifySettings) -> faust.App:
         secret = os.environ.get(target.secret_env) if target.secret_env else None
         headers = headers_for(body, key, secret)
         return lambda number: post_once(client, target.address, body, headers, number)
+
+    def claimed_by(delivery: DepartmentDelivery) -> str | None:
+        return (claims.data.get(delivery.relationship_id) or {}).get(delivery.mention.id)
+
+    async def track_claim(value: bytes, key: bytes | None) -> None:
+        try:
+            event = ConversationEvent.model_validate_json(value)
+        except ValidationError as err:
+            raise Rejected("invalid_conversation_event", str(err)) from err
+        state = claims.get(event.relationship_id)
+        after = applied(state, event)
+        if after != state:
+            claims[event.relationship_id] = after
+
+    @app.agent(conversation_events, name="track_claims")
+    async def track_claims(stream: faust.StreamT) -> None:
+        await handle_each(stream, track_claim, dead_letters)
 
     async def notify_one(value: bytes, key: bytes | None) -> None:
         with STAGE_SECONDS.labels(stage="notify").time():

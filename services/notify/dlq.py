@@ -30,8 +30,10 @@ REDRIVABLE = {"notify": ("delivery_failed", "circuit_open", "handler_error")}
 dlq_app = typer.Typer(no_args_is_help=True, help="Dead letters (webcare.dlq).")
 
 
-def select(letters: Iterable[DeadLetter], stage: str, reasons: Iterable[str]) -> list[DeadLetter]:
-    """Letters of `stage` with one of `reasons` and a known source topic, one per original message.
+def select(
+    letters: Iterable[DeadLetter], stage: str, reasons: Iterable[str], topics: set[str]
+) -> list[DeadLetter]:
+    """Letters of `stage` with one of `reasons` from one of `topics`, one per original message.
 
     One decision can fail for several targets; re-driving it once retries them all.
     """
@@ -39,7 +41,7 @@ def select(letters: Iterable[DeadLetter], stage: str, reasons: Iterable[str]) ->
     seen: set[tuple[str, str]] = set()
     chosen = []
     for letter in letters:
-        if letter.stage != stage or letter.reason not in wanted or not letter.topic:
+        if letter.stage != stage or letter.reason not in wanted or letter.topic not in topics:
             continue
         identity = (letter.topic, letter.original_b64)
         if identity not in seen:
@@ -95,7 +97,9 @@ def replay(
         raise typer.BadParameter(f"no re-drivable reasons known for stage {stage!r}; pass --reason")
     group = f"{settings.topic_prefix}-dlq-replay-{stage}"
     letters, consumer = _read_new_letters(settings, topics.dlq, group)
-    chosen = select(letters, stage, reasons)
+    # only the stage's main input: re-driving e.g. conversation events would reach every reader
+    sources = {"notify": {topics.routed}}.get(stage, {letter.topic or "" for letter in letters})
+    chosen = select(letters, stage, reasons, sources)
     try:
         if dry_run:
             for letter in chosen:

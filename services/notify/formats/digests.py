@@ -21,7 +21,13 @@ def title(notices: list[Notice], department_name: str, language: str) -> str:
 def line(notice: Notice) -> str:
     text = " ".join(notice.text.split())
     short = text if len(text) <= 140 else text[:139] + "…"
-    return f"[{notice.priority}] {notice.author}: {short} — {notice.conversation_url}"
+    words = labels(notice.language)
+    claim = (
+        f" ({words['claimed']}: {notice.claimed_by})"
+        if notice.claimed_by != words["nobody"]
+        else ""
+    )
+    return f"[{notice.priority}] {notice.author}: {short}{claim} — {notice.conversation_url}"
 
 
 def plain(notices: list[Notice], heading: str) -> str:

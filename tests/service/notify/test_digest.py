@@ -11,8 +11,11 @@ from typing import Any
 
 import pytest
 
+from schemas import ConversationEvent, ConversationEventKind
 from tests.service.notify.conftest import Notifier, decision, produce_decisions, read_records
 from tests.service.notify.servers import FlakyHttpServer, Received, RecordingSmtpServer
+from tests.support.kafka_reading import produce
+from tests.unit.factories import NOW
 
 pytestmark = pytest.mark.kafka
 
@@ -35,6 +38,21 @@ def test_digest_bundles_normal_mentions_urgent_go_at_once_and_a_restart_loses_no
     notifier.start()
     decisions = [decision(n) for n in range(NORMAL)] + [decision(99, priority="urgent")]
     produce_decisions(notifier.bootstrap, notifier.topics.routed, decisions)
+    claim = ConversationEvent(
+        event_id="claim-2",
+        kind=ConversationEventKind.CLAIMED,
+        relationship_id="rel-2",
+        mention_id="x:2",
+        department="service",
+        actor="femke@openhart.nl",
+        at=NOW,
+    )
+    produce(
+        notifier.bootstrap,
+        notifier.topics.conversation_events,
+        claim.model_dump_json().encode(),
+        key=b"rel-2",
+    )
     # the department queue gets every mention at once
     queue = read_records(
         notifier.bootstrap, notifier.topics.department("service"), lambda r: len(r) > NORMAL
@@ -73,6 +91,11 @@ def test_digest_bundles_normal_mentions_urgent_go_at_once_and_a_restart_loses_no
     for n in range(NORMAL):
         assert f"@user{n}" in slack_text
     assert "new mentions for Service" in slack_text
+    # who claimed a mention is in the digest (the claim was heard before the restart)
+    claimed = [ln for ln in slack_text.splitlines() if "@user2" in ln]
+    assert claimed
+    assert all("(Claimed by: femke@openhart.nl)" in ln for ln in claimed)
+    assert "Claimed by" not in "".join(ln for ln in slack_text.splitlines() if "@user1" in ln)
     mails = smtp_target.wait_for(1 + len(hooks))
     digest_mails = [m for m in mails.values() if str(m["Idempotency-Key"]).startswith("digest:")]
     assert len(digest_mails) == len(hooks)
