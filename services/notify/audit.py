@@ -8,6 +8,7 @@ itself is then the truth: its records since the marker are scanned for the
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 
@@ -38,18 +39,23 @@ class QueueAudit:
             group_id=None,
             isolation_level="read_committed",
         )
-        await consumer.start()
         try:
-            return await self._scan(consumer, topic, delivery_id.encode(), since_ms)
+            async with asyncio.timeout(self.timeout_s):
+                await consumer.start()
+                return await self._scan(consumer, topic, delivery_id.encode(), since_ms)
+        except TimeoutError as err:
+            raise AuditFailed(f"{topic}: not read to the end in {self.timeout_s}s") from err
         finally:
             await consumer.stop()
 
     async def _scan(
         self, consumer: AIOKafkaConsumer, topic: str, wanted: bytes, since_ms: int
     ) -> bool:
+        for _ in range(10_000):  # bounded, and so is the whole audit by its timeout
+            if consumer.assignment():
+                break
+            await asyncio.sleep(0.05)
         tps = sorted(consumer.assignment())
-        if not tps:
-            raise AuditFailed(f"{topic}: no partitions found")
         ends = await consumer.end_offsets(tps)
         starts = await consumer.offsets_for_times(dict.fromkeys(tps, since_ms))
         remaining = set()

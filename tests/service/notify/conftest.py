@@ -116,7 +116,7 @@ def notifier_factory(
             "WEBCARE_NOTIFY_METRICS_PORT": "0",
             "WEBCARE_NOTIFY_RETRY_BASE_S": "0.05",
             "WEBCARE_NOTIFY_WEBHOOK_TIMEOUT_S": "1",
-            "WEBCARE_NOTIFY_SESSION_TIMEOUT_S": "6",
+            "WEBCARE_NOTIFY_SESSION_TIMEOUT_S": "10",
             "WEBCARE_SMTP_HOST": smtp_target.host,
             "WEBCARE_SMTP_PORT": str(smtp_target.port),
             "WEBCARE_MAIL_FROM": "webcare@openhart.nl",
@@ -187,7 +187,7 @@ def read_records(
     bootstrap: str,
     topic: str,
     until: Callable[[list[ConsumerRecord]], bool],
-    timeout_s: float = 60.0,
+    timeout_s: float = 120.0,
 ) -> list[ConsumerRecord]:
     """Every record on `topic` from the start (with headers), once `until` holds or time is up."""
     consumer = KafkaConsumer(

@@ -68,7 +68,7 @@ class FlakyHttpServer:
         with self.lock:
             return {r.key: r for r in self.raw}
 
-    def wait_for_keys(self, count: int, timeout_s: float = 60.0) -> dict[str, Received]:
+    def wait_for_keys(self, count: int, timeout_s: float = 120.0) -> dict[str, Received]:
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             got = self.received()
@@ -171,7 +171,7 @@ class RecordingSmtpServer:
         with self.lock:
             return {str(m["Message-ID"]): m for _, m in self.raw}
 
-    def wait_for(self, count: int, timeout_s: float = 60.0) -> dict[str, EmailMessage]:
+    def wait_for(self, count: int, timeout_s: float = 120.0) -> dict[str, EmailMessage]:
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             got = self.received()

@@ -105,7 +105,7 @@ def test_failures_open_the_circuit_dead_letter_and_replay_delivers_once(
     received = http_target.wait_for_keys(MENTIONS)
     assert sorted(r.key.split("|")[0] for r in received.values()) == sorted(
         f"x:{n}" for n in range(MENTIONS)
-    )
+    ), notifier.process.log_tail() if notifier.process else ""
     # a second replay finds nothing new, and nothing was delivered twice anywhere
     assert "re-drove 0 of 0 dead letters" in replay(notifier)
     queue = read_records(
