@@ -22,7 +22,9 @@ from tests.conftest import free_port
 from tests.service.notify.conftest import Notifier, decision, produce_decisions, read_records
 from tests.service.notify.servers import FlakyHttpServer, RecordingSmtpServer
 
-pytestmark = pytest.mark.kafka
+# Three notifier starts and 300 decisions: on a loaded 2-core machine this outgrows the
+# suite's default 300 s; the receivers' waits bound each step anyway.
+pytestmark = [pytest.mark.kafka, pytest.mark.timeout(900)]
 
 BURST = 300
 # Faust runs one decision at a time per worker; when it dies, the decision being handled and
@@ -45,10 +47,10 @@ def wait_until_all_arrived(
     push: bool,
 ) -> list:  # type: ignore[type-arg]
     if push:
-        http_target.wait_for_keys(2 * BURST, timeout_s=180)
-        smtp_target.wait_for(BURST, timeout_s=180)
+        http_target.wait_for_keys(2 * BURST, timeout_s=400)
+        smtp_target.wait_for(BURST, timeout_s=400)
     topic = notifier.topics.department("service")
-    read_records(notifier.bootstrap, topic, lambda records: len(records) >= BURST, 180)
+    read_records(notifier.bootstrap, topic, lambda records: len(records) >= BURST, 400)
     time.sleep(3)  # anything still on its way would show up as a duplicate now
     return read_records(notifier.bootstrap, topic, lambda records: len(records) >= BURST)
 
