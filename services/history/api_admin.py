@@ -12,6 +12,7 @@ from services.history import key_store, queries
 from services.history.api_deps import Admin, ApiContext, ApiError, Ctx
 from services.history.database import AuditRow, ConversationEventRow, MentionRow
 from services.history.keys import KeyKind, Principal, Scope
+from services.history.projection import NOTICE_KINDS
 from services.history.views import (
     AuditPage,
     AuditView,
@@ -149,6 +150,7 @@ def export(relationship_id: str, ctx: Ctx, who: Admin) -> Export:
             .where(
                 ConversationEventRow.relationship_id == relationship_id,
                 ConversationEventRow.kind != "erased",
+                ConversationEventRow.kind.not_in(NOTICE_KINDS),
             )
             .order_by(ConversationEventRow.at, ConversationEventRow.event_id)
         ).all()

@@ -10,15 +10,17 @@ worker so one owner drives a graceful shutdown.
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
-from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime, timedelta
 
 import faust
 from fastapi import FastAPI
 from faust.contrib.asgi import AsgiService
 from pydantic import ValidationError
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from schemas import ClassifiedMention, ConversationEvent, DeliveryReceipt, Mention, RoutingDecision
@@ -30,11 +32,14 @@ from services.common.validation import describe
 from services.history.api import create_api
 from services.history.api_deps import ApiContext
 from services.history.database import session_factories
+from services.history.overdue import count_overdue, publish
 from services.history.projection import CLAIM_TTL, Message, ProjectionFailed, project
 from services.history.publisher import EventPublisher
 from services.history.settings import HistorySettings
 
 STAGE = "history"
+
+log = logging.getLogger(__name__)
 
 Handler = Callable[[bytes, bytes | None], Awaitable[None]]
 
@@ -124,7 +129,39 @@ def build_app(
         topics=[t.slug for t in organisation.topics] if organisation else [],
     )
     app.service(api_service(create_api(context), settings.host, settings.port))
+    watch_overdue(app, readers, context.departments, settings.gauge_interval_s)
     return app
+
+
+def watch_overdue(
+    app: faust.App,
+    session_factory: Callable[[], Session],
+    departments: Sequence[str],
+    interval_s: float,
+) -> None:
+    """Every department's overdue series at 0 now, then recounted every `interval_s` (a task)."""
+    publish(dict.fromkeys(departments, 0))
+
+    def count() -> dict[str, int]:
+        with session_factory() as session:
+            return count_overdue(session, departments, datetime.now(UTC))
+
+    async def overdue_gauge() -> None:
+        failing = False
+        while not app.should_stop:
+            try:
+                publish(await asyncio.to_thread(count))
+            except SQLAlchemyError as err:
+                # Monitoring must never stop the worker: keep the last values, say it once.
+                if not failing:
+                    log.warning("overdue count unavailable", extra={"error": repr(err)})
+                failing = True
+            else:
+                failing = False
+            await asyncio.sleep(interval_s)
+
+    if departments:
+        app.task(overdue_gauge)
 
 
 def _add_agent(

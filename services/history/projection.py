@@ -167,14 +167,40 @@ def apply_classified(session: Session, classified: ClassifiedMention) -> Mention
     return row
 
 
-def apply_routing(session: Session, decision: RoutingDecision) -> MentionRow | Skipped:
-    """Sets priority and SLA deadline and records every department the mention went to.
+# Decisions that hand the mention to departments: the first routing and an escalation.
+ROUTING_KINDS = frozenset({"mention", "escalated"})
+# Route's later words about a mention, kept on its trail as events (`conversation_events`,
+# actor "route"); an escalation is both: it routes, and the trail says why.
+NOTICE_KINDS = frozenset(
+    {
+        "sla_expired",
+        "escalated",
+        "claim_refused",
+        "sticky_hint",
+        "guideline_warning",
+        "crisis_raised",
+        "crisis_cleared",
+    }
+)
 
-    Routes are additive: a department that once received the mention stays on
-    record even if a later decision leaves it out, because it did see it.
+
+def apply_routing(session: Session, decision: RoutingDecision) -> MentionRow | Skipped:
+    """Applies one decision of the routed topic by its kind.
+
+    `mention` and `escalated` set priority and SLA deadline (the newest wins)
+    and record every department the mention went to. Routes are additive: a
+    department that once received the mention stays on record even if a later
+    decision leaves it out, because it did see it. Every other kind (SLA
+    expired, claim refused, hints, warnings, crisis) changes none of that: it
+    is stored as an event on the mention's trail, one per department it
+    addresses.
     """
     row = apply_classified(session, decision.classified)
     if isinstance(row, Skipped):
+        return row
+    if decision.kind in NOTICE_KINDS:
+        _store_notice(session, row, decision)
+    if decision.kind not in ROUTING_KINDS:
         return row
     newest = row.decided_at is None or decision.decided_at >= row.decided_at
     if newest:
@@ -199,6 +225,35 @@ def apply_routing(session: Session, decision: RoutingDecision) -> MentionRow | S
             stored.rule = route.rule
             stored.decision_id = decision.decision_id
     return row
+
+
+def notice_event_id(decision_id: str, department: str) -> str:
+    return f"{decision_id}#{department}"
+
+
+def _store_notice(session: Session, row: MentionRow, decision: RoutingDecision) -> None:
+    """One trail event per addressed department, keyed by decision and department (idempotent)."""
+    notice = decision.notice
+    for route in decision.departments:
+        event_id = notice_event_id(decision.decision_id, route.department)
+        if session.get(ConversationEventRow, event_id) is not None:
+            continue
+        session.add(
+            ConversationEventRow(
+                event_id=event_id,
+                kind=decision.kind,
+                relationship_id=row.relationship_id,
+                mention_id=row.id,
+                department=route.department,
+                actor="route",
+                text=notice.reason if notice else None,
+                channel=notice.channel if notice else None,
+                topics=None,
+                linked_relationship_id=None,
+                at=decision.decided_at,
+            )
+        )
+    session.flush()
 
 
 def apply_receipt(session: Session, receipt: DeliveryReceipt) -> DeliveryReceiptRow | Skipped:

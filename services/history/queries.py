@@ -24,6 +24,7 @@ from services.history.database import (
     MentionRow,
     RelationshipLinkRow,
 )
+from services.history.projection import NOTICE_KINDS
 from services.history.views import (
     BadCursor,
     DeliveryView,
@@ -130,11 +131,39 @@ def _mention_view(
 _RANK = {"mention": 0, "classified": 1, "routed": 2, "delivery": 3}
 
 
+def split_events(
+    rows: Sequence[ConversationEventRow],
+) -> tuple[list[EventView], list[TimelineItem]]:
+    """People's conversation events, and route's notices (stored alongside) as trail items."""
+    events: list[EventView] = []
+    notices: list[TimelineItem] = []
+    for row in rows:
+        if row.kind in NOTICE_KINDS:
+            notices.append(
+                TimelineItem(
+                    id=row.event_id,
+                    kind=row.kind,  # a NOTICE_KINDS member, a TimelineKind too
+                    at=row.at,
+                    relationship_id=row.relationship_id,
+                    mention_id=row.mention_id,
+                    actor=row.actor,
+                    department=row.department,
+                    channel=row.channel,
+                    text=row.text,
+                )
+            )
+        else:
+            events.append(EventView.model_validate(row))
+    return events, notices
+
+
 def timeline_items(
-    mentions: Sequence[MentionView], events: Sequence[EventView]
+    mentions: Sequence[MentionView],
+    events: Sequence[EventView],
+    notices: Sequence[TimelineItem] = (),
 ) -> list[TimelineItem]:
-    """Every mention, classification, routing, delivery and event as one list, oldest first."""
-    items: list[TimelineItem] = []
+    """Every mention, classification, routing, delivery, event and notice, oldest first."""
+    items: list[TimelineItem] = list(notices)
     for m in mentions:
         base = {"relationship_id": m.relationship_id, "mention_id": m.id}
         items.append(
@@ -235,8 +264,8 @@ def conversation(
     if not mentions and not events:
         return None
     mention_list = mention_views(session, mentions, ctx)
-    event_list = [EventView.model_validate(e) for e in events]
-    items = timeline_items(mention_list, event_list)
+    event_list, notices = split_events(events)
+    items = timeline_items(mention_list, event_list, notices)
     if cursor is not None:
         after = tuple(decode_cursor(cursor, 3))
         items = [i for i in items if _timeline_key(i) > after]
@@ -265,7 +294,16 @@ def mention_trail(
         .where(ConversationEventRow.mention_id == mention_id)
         .order_by(ConversationEventRow.at, ConversationEventRow.event_id)
     ).all()
-    return view, timeline_items([view], [EventView.model_validate(e) for e in events])
+    return view, timeline_items([view], *split_events(events))
+
+
+def overdue_condition(now: datetime) -> Any:
+    """The SQL for "past its SLA deadline and not resolved": the 'overdue' queue and gauge."""
+    return and_(
+        MentionRow.status != "resolved",
+        MentionRow.sla_deadline.is_not(None),
+        MentionRow.sla_deadline < now,
+    )
 
 
 def status_condition(status: str, ctx: ReadContext) -> Any:
@@ -277,11 +315,7 @@ def status_condition(status: str, ctx: ReadContext) -> Any:
     if status == "resolved":
         return MentionRow.status == "resolved"
     if status == "overdue":
-        return and_(
-            MentionRow.status != "resolved",
-            MentionRow.sla_deadline.is_not(None),
-            MentionRow.sla_deadline < ctx.now,
-        )
+        return overdue_condition(ctx.now)
     return or_(
         MentionRow.status == "open",
         and_(MentionRow.status == "claimed", MentionRow.claimed_at <= expiry),

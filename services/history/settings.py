@@ -30,6 +30,13 @@ class HistorySettings(CommonSettings):
         description="How long an action waits for the projection before answering 202.",
     )
 
+    gauge_interval_s: float = Field(
+        default=15.0,
+        gt=0,
+        validation_alias="WEBCARE_HISTORY_GAUGE_INTERVAL_S",
+        description="Seconds between recounts of the overdue gauge from the database.",
+    )
+
     @model_validator(mode="after")
     def _default_database(self) -> "HistorySettings":
         # Derived here, not in the default, so WEBCARE_STATE_DIR moves the database with it.

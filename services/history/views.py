@@ -103,6 +103,14 @@ TimelineKind = Literal[
     "resolved",
     "linked",
     "erased",
+    # Route's notices about a mention (RoutingDecision kinds other than "mention").
+    "sla_expired",
+    "escalated",
+    "claim_refused",
+    "sticky_hint",
+    "guideline_warning",
+    "crisis_raised",
+    "crisis_cleared",
 ]
 
 
