@@ -12,6 +12,7 @@ from typing import Annotated
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, model_validator
 
+from services.common.organisation_push import PushTargets
 from services.common.organisation_routing import RoutingPolicy, check_references
 from services.common.organisation_rules import TopicRule
 from services.common.organisation_sources import Sources
@@ -51,6 +52,7 @@ class Department(Strict):
     language: str = "nl"
     members: list[str] = Field(default_factory=list)
     webhooks: list[WebhookTarget] = Field(default_factory=list)
+    push: PushTargets = Field(default_factory=PushTargets)
 
 
 class Organisation(Strict):

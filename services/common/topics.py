@@ -10,6 +10,8 @@ FAUST_TABLES = (
     ("route", "last_responder"),
     ("route", "guideline_usage"),
     ("route", "crisis_window"),
+    ("notify", "digests"),
+    ("notify", "claims"),
 )
 
 

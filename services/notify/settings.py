@@ -1,6 +1,6 @@
 """Settings of the notify service."""
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 
 from services.common.settings import CommonSettings
 
@@ -16,8 +16,62 @@ class NotifySettings(CommonSettings):
         default=3, ge=1, le=20, validation_alias="WEBCARE_NOTIFY_ATTEMPTS"
     )
     retry_base_s: float = Field(default=0.5, ge=0, validation_alias="WEBCARE_NOTIFY_RETRY_BASE_S")
+    retry_cap_s: float = Field(
+        default=30.0,
+        ge=0,
+        validation_alias="WEBCARE_NOTIFY_RETRY_CAP_S",
+        description="Longest wait between two attempts.",
+    )
+    breaker_threshold: int = Field(
+        default=5,
+        ge=1,
+        validation_alias="WEBCARE_NOTIFY_BREAKER_THRESHOLD",
+        description="Failed deliveries in a row after which a target is left alone for a while.",
+    )
+    breaker_cooldown_s: float = Field(
+        default=30.0, ge=0, validation_alias="WEBCARE_NOTIFY_BREAKER_COOLDOWN_S"
+    )
+    rate_per_second: float = Field(
+        default=50.0,
+        gt=0,
+        validation_alias="WEBCARE_NOTIFY_RATE_PER_S",
+        description="Default messages per second per push target (a department can set its own).",
+    )
+    rate_burst: int = Field(default=20, ge=1, validation_alias="WEBCARE_NOTIFY_RATE_BURST")
     api_base_url: str = Field(
         default="http://127.0.0.1:8000",
         validation_alias="WEBCARE_PUBLIC_API_URL",
         description="Base of the links to conversations that deliveries carry.",
+    )
+    smtp_host: str = Field(default="127.0.0.1", validation_alias="WEBCARE_SMTP_HOST")
+    smtp_port: int = Field(default=25, ge=1, le=65535, validation_alias="WEBCARE_SMTP_PORT")
+    smtp_user: str | None = Field(default=None, validation_alias="WEBCARE_SMTP_USER")
+    smtp_password: SecretStr | None = Field(default=None, validation_alias="WEBCARE_SMTP_PASSWORD")
+    smtp_starttls: bool = Field(default=False, validation_alias="WEBCARE_SMTP_STARTTLS")
+    smtp_timeout_s: float = Field(default=10.0, gt=0, validation_alias="WEBCARE_SMTP_TIMEOUT_S")
+    mail_from: str = Field(
+        default="webcare@localhost",
+        pattern=r"^[^@\s]+@[^@\s]+$",
+        validation_alias="WEBCARE_MAIL_FROM",
+    )
+    session_timeout_s: float = Field(
+        default=30.0,
+        gt=0,
+        validation_alias="WEBCARE_NOTIFY_SESSION_TIMEOUT_S",
+        description="How long Kafka waits for a silent notifier before handing its partitions on.",
+    )
+    failpoint: str | None = Field(
+        default=None,
+        pattern=r"^after_effect:[1-9][0-9]*$",
+        validation_alias="WEBCARE_NOTIFY_FAILPOINT",
+        description=(
+            "Tests only: 'after_effect:N' SIGKILLs the process right after its N-th delivery "
+            "succeeded and before it is recorded, to prove that window is covered."
+        ),
+    )
+    digest_check_s: float = Field(
+        default=10.0,
+        gt=0,
+        validation_alias="WEBCARE_NOTIFY_DIGEST_CHECK_S",
+        description="How often due digests are looked for.",
     )

@@ -1,0 +1,1 @@
+"""Pure renderers of a `Notice` into each push target's wire format."""

@@ -1,0 +1,106 @@
+"""Digest mode: normal mentions wait for a periodic summary, urgent ones go at once, and
+what waits survives a SIGKILL of the notifier (it lives in a Faust table)."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from schemas import ConversationEvent, ConversationEventKind
+from tests.service.notify.conftest import Notifier, decision, produce_decisions, read_records
+from tests.service.notify.servers import FlakyHttpServer, Received, RecordingSmtpServer
+from tests.support.kafka_reading import produce
+from tests.unit.factories import NOW
+
+pytestmark = pytest.mark.kafka
+
+NORMAL = 5
+
+
+def test_digest_bundles_normal_mentions_urgent_go_at_once_and_a_restart_loses_nothing(
+    notifier_factory: Callable[..., Notifier],
+    http_target: FlakyHttpServer,
+    smtp_target: RecordingSmtpServer,
+) -> None:
+    notifier = notifier_factory(
+        push={
+            "slack": [{"url": f"{http_target.url}/slack"}],
+            "email": [{"to": ["dewi@openhart.nl"]}],
+            "digest": {"every_minutes": 0.25},
+        },
+        WEBCARE_NOTIFY_DIGEST_CHECK_S="0.5",
+    )
+    notifier.start()
+    decisions = [decision(n) for n in range(NORMAL)] + [decision(99, priority="urgent")]
+    produce_decisions(notifier.bootstrap, notifier.topics.routed, decisions)
+    claim = ConversationEvent(
+        event_id="claim-2",
+        kind=ConversationEventKind.CLAIMED,
+        relationship_id="rel-2",
+        mention_id="x:2",
+        department="service",
+        actor="femke@openhart.nl",
+        at=NOW,
+    )
+    produce(
+        notifier.bootstrap,
+        notifier.topics.conversation_events,
+        claim.model_dump_json().encode(),
+        key=b"rel-2",
+    )
+    # the department queue gets every mention at once
+    queue = read_records(
+        notifier.bootstrap, notifier.topics.department("service"), lambda r: len(r) > NORMAL
+    )
+    assert len(queue) == NORMAL + 1
+    # the urgent one was pushed at once, on its own, to webhook, Slack and e-mail
+    urgent = http_target.wait_for_keys(2)
+    assert {r.path for r in urgent.values()} == {"/hook", "/slack"}
+    assert all(r.key.startswith("x:99|") for r in urgent.values())
+    assert smtp_target.wait_for(1)
+
+    # the notifier dies with the normal mentions waiting for their digest
+    notifier.kill()
+    assert len(http_target.raw) == 2
+    notifier.start()
+
+    def digested() -> tuple[list[Received], list[dict[str, Any]]]:
+        digests = [r for r in http_target.received().values() if r.key.startswith("digest:")]
+        return digests, [json.loads(r.body) for r in digests if r.path == "/hook"]
+
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        digests, hooks = digested()
+        covered = {d["mention"]["id"] for h in hooks for d in h["deliveries"]}
+        slack_count = sum(r.path == "/slack" for r in digests)
+        if len(covered) >= NORMAL and slack_count >= len(hooks):
+            break
+        time.sleep(0.2)
+    time.sleep(2)  # a digest sent twice would show up now
+    digests, hooks = digested()
+    assert len(hooks) <= 3  # one per (department, partition) with something waiting
+    in_hook_digests = Counter(d["mention"]["id"] for h in hooks for d in h["deliveries"])
+    assert in_hook_digests == {f"x:{n}": 1 for n in range(NORMAL)}  # each exactly once
+    assert all(h["kind"] == "digest" for h in hooks)
+    slack_text = "".join(json.loads(r.body)["text"] for r in digests if r.path == "/slack")
+    for n in range(NORMAL):
+        assert f"@user{n}" in slack_text
+    assert "new mentions for Service" in slack_text
+    # who claimed a mention is in the digest (the claim was heard before the restart)
+    claimed = [ln for ln in slack_text.splitlines() if "@user2" in ln]
+    assert claimed
+    assert all("(Claimed by: femke@openhart.nl)" in ln for ln in claimed)
+    assert "Claimed by" not in "".join(ln for ln in slack_text.splitlines() if "@user1" in ln)
+    mails = smtp_target.wait_for(1 + len(hooks))
+    digest_mails = [m for m in mails.values() if str(m["Idempotency-Key"]).startswith("digest:")]
+    assert len(digest_mails) == len(hooks)
+    assert len(http_target.raw) == 2 + 2 * len(hooks)  # nothing sent twice
+    bodies = "".join(m.get_body(preferencelist=("plain",)).get_content() for m in digest_mails)
+    for n in range(NORMAL):
+        assert f"Mention number {n}:" in bodies
+    assert notifier.stop() == 0
