@@ -74,14 +74,14 @@ def wire_learning(app: faust.App, topics: TopicNames, partitions: int) -> None:
     async def on_classified(value: bytes, key: bytes | None) -> None:
         item = decode(ClassifiedMention, value)
         relationship = item.mention.relationship_id
-        state = RelationshipMemory.from_json(memory[relationship])
+        state = RelationshipMemory.from_json(memory.get(relationship))
         outcome = remember_classified(state, item)
         memory[relationship] = state.to_json()
         await publish(outcome)
 
     async def on_event(value: bytes, key: bytes | None) -> None:
         event = decode(ConversationEvent, value)
-        state = RelationshipMemory.from_json(memory[event.relationship_id])
+        state = RelationshipMemory.from_json(memory.get(event.relationship_id))
         outcome = apply_event(state, event)
         if event.kind in (ConversationEventKind.RETAGGED, ConversationEventKind.ERASED):
             if state.seen or state.waiting or state.corrected:

@@ -3,7 +3,7 @@ folder and metrics port, and reads what it says on /metrics."""
 
 from __future__ import annotations
 
-import json
+import dataclasses
 import os
 import re
 import shutil
@@ -18,9 +18,8 @@ import pytest
 import yaml
 
 from schemas import Author, Mention
-from services.classify.artifacts import build, ensure_current, promote
+from services.classify.artifacts import ensure_current, metadata_of, promote, save
 from services.classify.corpus import MODELS_DIR as CORPUS_MODELS
-from services.classify.corpus import TRAIN_FILE
 from services.common.kafka import ensure_topics
 from services.common.topics import TopicNames
 from tests.conftest import free_port
@@ -96,21 +95,19 @@ class Classify:
 
 @pytest.fixture(scope="session")
 def models_with_shadow(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str]:
-    """A models folder holding the corpus model (CURRENT) and a small shadow model that
-    never says `fundraising` (trained on labels without it), so the two must disagree."""
+    """A models folder holding the corpus model (CURRENT) and a second version of it that
+    never says `fundraising` (its threshold out of reach), so the two must disagree."""
     live = ensure_current()
     models = tmp_path_factory.mktemp("models")
     shutil.copytree(CORPUS_MODELS / live.version, models / live.version)
     promote(live.version, models)
-    lines = []
-    for line in TRAIN_FILE.read_text(encoding="utf-8").splitlines()[::5]:
-        data = json.loads(line)
-        data["topics"] = [t for t in data["topics"] if t != "fundraising"]
-        lines.append(json.dumps(data, ensure_ascii=False))
-    corpus = models.parent / "shadow-corpus.jsonl"
-    corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    shadow = build([corpus], models, test_file=None)
-    return models, live.version, str(shadow.metadata["version"])
+    shadow_version = f"{live.version}-nofundraising"
+    shadow = dataclasses.replace(
+        live, version=shadow_version, thresholds={**live.thresholds, "fundraising": 1.01}
+    )
+    metadata = {**metadata_of(live.version), "version": shadow_version}
+    save(shadow, metadata, models)
+    return models, live.version, shadow_version
 
 
 @pytest.fixture
