@@ -103,7 +103,13 @@ def follow(
         for tp in partitions:
             consumer.seek(tp, start.get(tp.partition, 0))
         while not stop.is_set():
-            for records in consumer.poll(timeout_ms=500).values():
+            try:
+                batches = consumer.poll(timeout_ms=500)
+            except KafkaError as err:  # the broker away: the consumer reconnects by itself
+                log.warning("control topic poll failed", extra={"error": str(err)})
+                stop.wait(1.0)
+                continue
+            for records in batches.values():
                 for record in records:
                     command = parse(record.value)
                     if command is not None:

@@ -24,8 +24,11 @@ from schemas import (
 )
 
 # A relationship keeps the texts of its most recent mentions only: enough for a re-tag of
-# anything still being worked on, and a bound on the state of a very talkative person.
-MAX_SEEN_PER_RELATIONSHIP = 200
+# anything still being worked on, and a bound on the state of a very talkative person
+# (the entry is one changelog record: at most 50 x 5,000 characters stays far below
+# Kafka's message size limit).
+MAX_SEEN_PER_RELATIONSHIP = 50
+MAX_TEXT_CHARS = 5_000
 
 
 @dataclass(frozen=True)
@@ -124,7 +127,7 @@ def remember_classified(memory: RelationshipMemory, classified: ClassifiedMentio
             return Outcome(tombstones=[mention.id])
         return Outcome()
     seen = SeenMention(
-        text=mention.text,
+        text=mention.text[:MAX_TEXT_CHARS],
         lang=mention.lang,
         topics=list(classified.topics),
         sentiment=classified.sentiment,

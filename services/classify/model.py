@@ -200,9 +200,7 @@ class TopicModel:
         indices, values = x.indices[start:end], x.data[start:end]
         names = self._feature_names()
         coefs = self._mean_coefficients()
-        words = normalise(text).split()
-        lexicon_hits = lexicon_words(text)
-        explanation: dict[str, list[tuple[str, float]]] = {}
+        chosen: dict[str, list[tuple[str, float]]] = {}
         for topic in topics:
             coef = coefs.get(topic)
             if coef is None:
@@ -211,12 +209,20 @@ class TopicModel:
             order = np.argsort(-contributions, kind="stable")
             if candidates is not None:
                 order = order[:candidates]
+            chosen[topic] = [
+                (str(names[indices[j]]), float(contributions[j]))
+                for j in order
+                if contributions[j] > 0
+            ]
+        normalised = normalise(text)
+        words = normalised.split()
+        tags = {n.partition("__")[2] for kept in chosen.values() for n, _ in kept}
+        lexicon_hits = lexicon_words(text, [t for t in tags if t.startswith("lex_")], normalised)
+        explanation: dict[str, list[tuple[str, float]]] = {}
+        for topic, kept in chosen.items():
             weights: dict[str, float] = defaultdict(float)
-            for j in order:
-                value = float(contributions[j])
-                if value <= 0:
-                    break
-                owners = _owners(str(names[indices[j]]), words, lexicon_hits)
+            for name, value in kept:
+                owners = _owners(name, words, lexicon_hits)
                 for owner in owners:
                     weights[owner] += value / len(owners)
             ranked = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))

@@ -10,6 +10,7 @@ import pytest
 from schemas import ModelCommand
 from services.classify.artifacts import ModelUnavailable
 from services.classify.classifier import MentionClassifier
+from services.classify.corpus import TEST_FILE, read_examples
 from services.classify.live_models import (
     LiveModels,
     ModelPair,
@@ -116,3 +117,17 @@ def test_explain_is_optional_and_off_costs_nothing(classifier: MentionClassifier
     [explained] = classifier.classify([mention(DONATION)], NOW, explain=True)
     assert explained.topics == plain.topics
     assert explained.scores == plain.scores
+
+
+def test_fast_explanation_agrees_with_the_full_one(model: TopicModel) -> None:
+    texts = [e.text for e in read_examples(TEST_FILE)[::40]]
+    predictions, x = model.predict_features(texts)
+    checked = 0
+    for row, (text, prediction) in enumerate(zip(texts, predictions, strict=True)):
+        fast = model.explain_row(x, row, text, prediction.topics)
+        full = model.explain(text)
+        for topic in prediction.topics:
+            assert fast[topic], (text, topic)
+            assert fast[topic][0][0] in [w for w, _ in full[topic]], (text, topic)
+            checked += 1
+    assert checked >= 10
