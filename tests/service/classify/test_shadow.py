@@ -81,3 +81,18 @@ def test_shadow_then_promote_without_restart(
     results = {c.mention.id: c for c in classified(kafka_bootstrap, topics.classified, n + 1)}
     assert results[last.id].model_version == shadow
     assert (models / "CURRENT").read_text().strip() == shadow
+
+    # A worker started later takes on the last promotion from the control topic, even
+    # when its settings still name the old version live and in shadow.
+    assert classify.process.stop() == 0
+    restarted = start_classify(
+        WEBCARE_CLASSIFY_MODEL_DIR=str(models),
+        WEBCARE_CLASSIFY_MODEL_VERSION=live,
+        WEBCARE_CLASSIFY_SHADOW_VERSION=live,
+    )
+    assert restarted.pid != pid
+    after = raw_mention("after-restart", DONATION)
+    produce(kafka_bootstrap, topics.raw, after.model_dump_json().encode(), key=b"r1")
+    results = {c.mention.id: c for c in classified(kafka_bootstrap, topics.classified, n + 2)}
+    assert results[after.id].model_version == shadow
+    assert results[after.id].shadow is None
