@@ -17,10 +17,14 @@ from schemas.messages import (
     DepartmentDelivery,
     DepartmentRoute,
     Mention,
+    ModelCommand,
     RoutingDecision,
     RoutingKind,
     RoutingNotice,
     Sentiment,
+    ShadowPrediction,
+    TermWeight,
+    TopicCorrection,
 )
 
 __all__ = [
@@ -34,8 +38,12 @@ __all__ = [
     "DepartmentDelivery",
     "DepartmentRoute",
     "Mention",
+    "ModelCommand",
     "RoutingDecision",
     "RoutingKind",
     "RoutingNotice",
     "Sentiment",
+    "ShadowPrediction",
+    "TermWeight",
+    "TopicCorrection",
 ]

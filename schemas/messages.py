@@ -67,6 +67,22 @@ class Mention(Contract):
     from_organisation: bool = False
 
 
+class ShadowPrediction(Contract):
+    """What a shadow model version said about a mention; recorded, never routed on."""
+
+    model_version: str
+    topics: list[str]
+    scores: dict[str, float]
+    sentiment: Sentiment
+
+
+class TermWeight(Contract):
+    """One word of a mention and how much it pushed a topic's score (coefficient x tf-idf)."""
+
+    term: str = Field(max_length=200)
+    weight: float
+
+
 class ClassifiedMention(Contract):
     """A mention with its topics: `scores` for every topic considered, `topics` those kept."""
 
@@ -77,6 +93,43 @@ class ClassifiedMention(Contract):
     sentiment: Sentiment
     model_version: str
     classified_at: UtcDatetime
+    # Added by issue 4 (optional): a second model's answer run beside the live one, and
+    # per topic of `topics` the words of the text that pushed its score up most.
+    shadow: ShadowPrediction | None = None
+    explanation: dict[str, list[TermWeight]] | None = None
+
+
+class TopicCorrection(Contract):
+    """A person's re-tag of a mention, kept as a labelled example for training.
+
+    On classify's compacted corrections topic, keyed by mention id (a later re-tag
+    replaces an earlier one; an erasure or delete leaves a tombstone). People correct
+    topics only, so `sentiment` is the model's.
+    """
+
+    schema_version: Literal[1] = 1
+    mention_id: MentionId
+    relationship_id: str
+    text: str = Field(max_length=20_000)
+    lang: str | None = None
+    topics: list[str]
+    sentiment: Sentiment
+    predicted_topics: list[str]
+    model_version: str
+    event_id: str
+    department: Slug | None = None
+    corrected_at: UtcDatetime
+
+
+class ModelCommand(Contract):
+    """On classify's compacted control topic, keyed by role: the model version every
+    classify worker runs live, or in shadow (`version` null: no shadow)."""
+
+    schema_version: Literal[1] = 1
+    command_id: str
+    role: Literal["live", "shadow"]
+    version: str | None = None
+    at: UtcDatetime
 
 
 class DepartmentRoute(Contract):
@@ -258,4 +311,6 @@ MESSAGE_MODELS: dict[str, type[Contract]] = {
     "DeliveryReceipt": DeliveryReceipt,
     "ConversationEvent": ConversationEvent,
     "DeadLetter": DeadLetter,
+    "TopicCorrection": TopicCorrection,
+    "ModelCommand": ModelCommand,
 }

@@ -25,6 +25,7 @@ app.add_typer(route_app, name="route")
 app.add_typer(history_keys_app, name="keys")
 app.add_typer(history_admin_app, name="history")
 app.add_typer(classify_cli.app)  # webcare train, webcare eval
+app.add_typer(classify_cli.control_app, name="classify")
 app.add_typer(dlq_app, name="dlq")
 
 

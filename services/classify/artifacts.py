@@ -28,10 +28,12 @@ from services.classify.corpus import (
     MODELS_DIR,
     TEST_FILE,
     TRAIN_FILE,
+    LabelledExample,
     fingerprint,
     read_examples,
 )
 from services.classify.model import MODEL_KIND, TopicModel
+from services.classify.text import SHOUTING_TOKEN, normalise
 from services.classify.training import predict_and_evaluate, train
 
 CURRENT = "CURRENT"
@@ -58,9 +60,13 @@ def build(
     test_file: Path | None = TEST_FILE,
     topics: Sequence[str] = DEFAULT_TOPICS,
 ) -> BuiltModel:
-    """Trains on `train_files`, scores the held-out `test_file`, writes the artifact."""
+    """Trains on `train_files` (the corpus, then extras such as corrections), scores the
+    held-out `test_file`, writes the artifact."""
     version = version_for(train_files)
-    examples = [e for path in train_files if path.exists() for e in read_examples(path)]
+    corpus, *extra_files = train_files
+    extras = [e for path in extra_files if path.exists() for e in read_examples(path)]
+    extras, dropped = without_held_out(extras, test_file)
+    examples = (read_examples(corpus) if corpus.exists() else []) + extras
     result = train(examples, topics, version)
     metadata: dict[str, object] = {
         "version": version,
@@ -73,12 +79,30 @@ def build(
         "scikit_learn": sklearn.__version__,
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "validation": result.validation.as_dict(),
+        "dropped_as_held_out": dropped,
     }
     if test_file is not None and test_file.exists():
         held_out = predict_and_evaluate(result.model, read_examples(test_file), topics)
         metadata["held_out"] = held_out.as_dict()
     save(result.model, metadata, models_dir)
     return BuiltModel(result.model, metadata)
+
+
+def without_held_out(
+    extras: list[LabelledExample], test_file: Path | None
+) -> tuple[list[LabelledExample], int]:
+    """Drops extra examples (every file after the corpus: corrections) whose normalised text
+    is a held-out text: a person re-tagging such a mention must not leak it into training."""
+    if not extras or test_file is None or not test_file.exists():
+        return extras, 0
+    held_out = {_leak_key(e.text) for e in read_examples(test_file)}
+    kept = [e for e in extras if _leak_key(e.text) not in held_out]
+    return kept, len(extras) - len(kept)
+
+
+def _leak_key(text: str) -> str:
+    """The text as the model sees it, shouting or not: one key for every copy of a line."""
+    return normalise(text).removesuffix(f" {SHOUTING_TOKEN}")
 
 
 def save(model: TopicModel, metadata: dict[str, object], models_dir: Path) -> Path:

@@ -21,6 +21,13 @@ def train_model(
     if_missing: Annotated[
         bool, typer.Option(help="Only build when the model the service would load is missing.")
     ] = False,
+    corrections_from_kafka: Annotated[
+        bool,
+        typer.Option(
+            help="Also train on people's corrections: the corrections topic, read to its end "
+            "into <model dir>/corrections.jsonl first."
+        ),
+    ] = False,
 ) -> None:
     """Rebuilds the model from the corpus (+ corrections) reproducibly; prints its metrics."""
     from services.classify.artifacts import build, ensure_current
@@ -32,7 +39,13 @@ def train_model(
     if if_missing:
         typer.echo(f"model {ensure_current(settings.model_dir, settings.model_version).version}")
         return
-    built = build([TRAIN_FILE, *(corrections or [])], settings.model_dir)
+    extra = list(corrections or [])
+    if corrections_from_kafka:
+        exported = settings.model_dir / "corrections.jsonl"
+        settings.model_dir.mkdir(parents=True, exist_ok=True)
+        typer.echo(f"{_export(settings, exported)} corrections -> {exported}")
+        extra.append(exported)
+    built = build([TRAIN_FILE, *extra], settings.model_dir)
     version = str(built.metadata["version"])
     if promote:
         make_current(version, settings.model_dir)
@@ -66,3 +79,77 @@ def eval_model(
     model = ensure_current(settings.model_dir, settings.model_version)
     evaluation = predict_and_evaluate(model, examples, DEFAULT_TOPICS)
     typer.echo(format_evaluation(evaluation, f"model {model.version} on {file}"))
+
+
+control_app = typer.Typer(
+    no_args_is_help=True, help="People's corrections; the live and shadow model versions."
+)
+
+
+def _export(settings: object, target: Path) -> int:
+    """Writes the corrections topic, latest per mention, sorted, as training lines."""
+    from services.classify.corrections import example_line, latest_by_mention
+    from services.classify.topic_reading import read_to_end
+    from services.common.settings import CommonSettings
+    from services.common.topics import TopicNames
+
+    assert isinstance(settings, CommonSettings)
+    topic = TopicNames(settings.topic_prefix).classify_corrections
+    items = latest_by_mention(read_to_end(settings.kafka_bootstrap, topic))
+    staging = target.with_name(f".{target.name}.tmp")
+    staging.write_text("".join(example_line(item) + "\n" for item in items), encoding="utf-8")
+    staging.replace(target)
+    return len(items)
+
+
+@control_app.command("export-corrections")
+def export_corrections(
+    file: Annotated[Path, typer.Argument(dir_okay=False, help="JSONL file to write.")],
+) -> None:
+    """Writes people's corrections (the latest per mention) as labelled lines for
+    `webcare train --corrections FILE`; the same corrections always give the same file."""
+    from services.classify.settings import ClassifySettings
+
+    typer.echo(f"{_export(ClassifySettings(), file)} corrections -> {file}")
+
+
+def _command(role: str, version: str | None) -> None:
+    from services.classify.artifacts import ModelUnavailable, metadata_of
+    from services.classify.control import send_command
+    from services.classify.settings import ClassifySettings
+    from services.common.topics import TopicNames
+
+    settings = ClassifySettings()
+    if version is not None:
+        try:
+            metadata_of(version, settings.model_dir)
+        except ModelUnavailable as err:
+            raise typer.BadParameter(f"no model {version} in {settings.model_dir}") from err
+    topic = TopicNames(settings.topic_prefix).classify_control
+    command = send_command(settings.kafka_bootstrap, topic, role, version)
+    typer.echo(f"{role} = {version or '-'} ({command.command_id}) on {topic}")
+
+
+@control_app.command("promote")
+def promote_version(
+    version: Annotated[str, typer.Argument(help="A built model version (webcare train).")],
+) -> None:
+    """Makes VERSION the live model of every running classify worker, without a restart,
+    and ends the shadow run; CURRENT points at it too, for workers started later."""
+    from services.classify.artifacts import promote as make_current
+    from services.classify.settings import ClassifySettings
+
+    _command("shadow", None)
+    _command("live", version)
+    make_current(version, ClassifySettings().model_dir)
+
+
+@control_app.command("shadow")
+def shadow_version(
+    version: Annotated[str | None, typer.Argument(help="A built model version.")] = None,
+    off: Annotated[bool, typer.Option("--off", help="Stop the shadow run.")] = False,
+) -> None:
+    """Runs VERSION beside the live model on every classify worker (both answers recorded)."""
+    if (version is None) == (not off):
+        raise typer.BadParameter("give a VERSION or --off")
+    _command("shadow", None if off else version)

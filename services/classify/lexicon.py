@@ -12,6 +12,7 @@ Matching is on `normalise`d text: lower case, no accents.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from services.classify.text import normalise
 
@@ -499,11 +500,20 @@ def lexicon_features(text: str) -> list[str]:
     return lexicon_tags(text).split()
 
 
-def lexicon_words(text: str) -> dict[str, list[str]]:
-    """Per tag, the words of the normalised text that triggered it (for explanations)."""
-    normalised = normalise(text)
+def lexicon_words(
+    text: str, tags: Iterable[str] | None = None, normalised: str | None = None
+) -> dict[str, list[str]]:
+    """Per tag (`lex_<tag>`), the words of the normalised text that triggered it (for
+    explanations); only the `tags` asked for when given, which is much cheaper."""
+    if normalised is None:
+        normalised = normalise(text)
     found: dict[str, list[str]] = {}
-    for tag, pattern in _PATTERNS.items():
+    wanted = (
+        _PATTERNS
+        if tags is None
+        else {t: _PATTERNS[t] for t in (tag.removeprefix("lex_") for tag in tags) if t in _PATTERNS}
+    )
+    for tag, pattern in wanted.items():
         for match in pattern.finditer(normalised):
             start = normalised.rfind(" ", 0, match.start()) + 1
             end = normalised.find(" ", match.end())

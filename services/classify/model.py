@@ -160,9 +160,13 @@ class TopicModel:
 
     def predict(self, texts: Sequence[str]) -> list[Prediction]:
         """One prediction per text, in order; batch for throughput."""
+        return self.predict_features(texts)[0]
+
+    def predict_features(self, texts: Sequence[str]) -> tuple[list[Prediction], csr_matrix]:
+        """`predict`, and the feature rows it used (for `explain_rows`, without a second pass)."""
         if not texts:
-            return []
-        x = self.features.transform(list(texts))
+            return [], csr_matrix((0, 0))
+        x = csr_matrix(self.features.transform(list(texts)))
         probabilities = self._probabilities(x)
         moods = self._sentiments(x)
         predictions = []
@@ -170,26 +174,77 @@ class TopicModel:
             scores = {t: round(float(p[i]), 4) for t, p in probabilities.items()}
             topics = [t for t in self.topics if scores[t] >= self.thresholds[t]]
             predictions.append(Prediction(topics, scores, Sentiment(str(mood))))
-        return predictions
+        return predictions, x
 
     def explain(self, text: str, top: int = 5) -> dict[str, list[tuple[str, float]]]:
         """Per topic, the words of `text` that pushed its score up most, with their weight."""
         x = csr_matrix(self.features.transform([text]))
-        names = self.features.get_feature_names_out()
-        words = normalise(text).split()
-        lexicon_hits = lexicon_words(text)
+        return self.explain_row(x, 0, text, list(self.topic_classifiers), top, candidates=None)
+
+    def explain_row(
+        self,
+        x: csr_matrix,
+        row: int,
+        text: str,
+        topics: Sequence[str],
+        top: int = 5,
+        candidates: int | None = 60,
+    ) -> dict[str, list[tuple[str, float]]]:
+        """Per topic, the words that pushed it up: coefficient x tf-idf value per feature,
+        averaged over the calibration folds, each feature's share given to the words it
+        came from (a word bigram to both words, a character n-gram to the words that
+        contain it, a lexicon tag to the words that triggered it). `candidates` keeps only
+        the strongest features per topic, which is what makes it cheap enough to run on
+        every mention; None weighs them all."""
+        start, end = x.indptr[row], x.indptr[row + 1]
+        indices, values = x.indices[start:end], x.data[start:end]
+        names = self._feature_names()
+        coefs = self._mean_coefficients()
+        chosen: dict[str, list[tuple[str, float]]] = {}
+        for topic in topics:
+            coef = coefs.get(topic)
+            if coef is None:
+                continue
+            contributions = values * coef[indices]
+            order = np.argsort(-contributions, kind="stable")
+            if candidates is not None:
+                order = order[:candidates]
+            chosen[topic] = [
+                (str(names[indices[j]]), float(contributions[j]))
+                for j in order
+                if contributions[j] > 0
+            ]
+        normalised = normalise(text)
+        words = normalised.split()
+        tags = {n.partition("__")[2] for kept in chosen.values() for n, _ in kept}
+        lexicon_hits = lexicon_words(text, [t for t in tags if t.startswith("lex_")], normalised)
         explanation: dict[str, list[tuple[str, float]]] = {}
-        for topic, classifier in self.topic_classifiers.items():
-            coef = np.mean([c.estimator.coef_[0] for c in classifier.calibrated_classifiers_], 0)
+        for topic, kept in chosen.items():
             weights: dict[str, float] = defaultdict(float)
-            for index, value in zip(x.indices, x.data, strict=True):
-                name = str(names[index])
+            for name, value in kept:
                 owners = _owners(name, words, lexicon_hits)
                 for owner in owners:
-                    weights[owner] += float(value * coef[index]) / len(owners)
+                    weights[owner] += value / len(owners)
             ranked = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))
             explanation[topic] = [(w, round(v, 4)) for w, v in ranked[:top] if v > 0]
         return explanation
+
+    def _feature_names(self) -> np.ndarray:
+        cached = self.__dict__.get("_names")
+        if cached is None:
+            cached = self.features.get_feature_names_out()
+            self.__dict__["_names"] = cached
+        return cached
+
+    def _mean_coefficients(self) -> dict[str, np.ndarray]:
+        cached = self.__dict__.get("_mean_coef")
+        if cached is None:
+            cached = {
+                topic: np.mean([c.estimator.coef_[0] for c in cl.calibrated_classifiers_], 0)
+                for topic, cl in self.topic_classifiers.items()
+            }
+            self.__dict__["_mean_coef"] = cached
+        return cached
 
 
 def _owners(feature: str, words: list[str], lexicon_hits: dict[str, list[str]]) -> list[str]:

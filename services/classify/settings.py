@@ -22,3 +22,13 @@ class ClassifySettings(CommonSettings):
         validation_alias="WEBCARE_CLASSIFY_MODEL_VERSION",
         description="Pin a model version; unset: the one CURRENT names, else the corpus model.",
     )
+    shadow_version: str | None = Field(
+        default=None,
+        validation_alias="WEBCARE_CLASSIFY_SHADOW_VERSION",
+        description="A model version to run beside the live one (recorded, counted, not routed).",
+    )
+    explain: bool = Field(
+        default=True,
+        validation_alias="WEBCARE_CLASSIFY_EXPLAIN",
+        description="Add the words that drove each topic to every classified mention.",
+    )

@@ -86,8 +86,9 @@ def ensure_topics(
 
 
 def _compacted(name: str) -> bool:
-    """Topics that hold the latest value per key: Faust changelogs and ingest cursors."""
-    return name.endswith(("-changelog", ".cursors"))
+    """Topics that hold the latest value per key: Faust changelogs, ingest cursors, classify's
+    corrections and control."""
+    return name.endswith(("-changelog", ".cursors", ".corrections", ".control"))
 
 
 def _wait_for_metadata(admin: KafkaAdminClient, names: list[str], deadline: float) -> None:

@@ -12,6 +12,7 @@ FAUST_TABLES = (
     ("route", "crisis_window"),
     ("notify", "digests"),
     ("notify", "claims"),
+    ("classify", "seen_mentions"),
 )
 
 
@@ -53,6 +54,16 @@ class TopicNames:
         """Compacted: the last position of each ingest connector, keyed by connector."""
         return f"{self.prefix}.ingest.cursors"
 
+    @property
+    def classify_corrections(self) -> str:
+        """Compacted: people's re-tags as labelled examples, keyed by mention id."""
+        return f"{self.prefix}.classify.corrections"
+
+    @property
+    def classify_control(self) -> str:
+        """Compacted: which model version classify runs live and in shadow, keyed by role."""
+        return f"{self.prefix}.classify.control"
+
     def department(self, slug: str) -> str:
         return f"{self.prefix}.dept.{slug}"
 
@@ -74,6 +85,8 @@ class TopicNames:
             self.dlq,
             self.route_signals,
             self.ingest_cursors,
+            self.classify_corrections,
+            self.classify_control,
         ]
 
     def all_for(self, department_slugs: list[str]) -> list[str]:

@@ -103,6 +103,8 @@ class MentionRow(Base):
     claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     tags: Mapped[list[str] | None] = mapped_column(_json())
+    # Per topic, the words that drove it: [{"term", "weight"}] (migration 0003, issue 4).
+    explanation: Mapped[dict[str, list[dict[str, Any]]] | None] = mapped_column(_json())
 
     __table_args__ = (
         Index("ix_mentions_created_at_id", "created_at", "id"),

@@ -164,6 +164,14 @@ def apply_classified(session: Session, classified: ClassifiedMention) -> Mention
         row.sentiment = classified.sentiment.value
         row.model_version = classified.model_version
         row.classified_at = classified.classified_at
+        row.explanation = (
+            None
+            if classified.explanation is None
+            else {
+                topic: [term.model_dump(mode="json") for term in terms]
+                for topic, terms in classified.explanation.items()
+            }
+        )
     return row
 
 

@@ -124,6 +124,7 @@ def _mention_view(
         resolved_at=row.resolved_at,
         departments=routes,
         deliveries=receipts,
+        explanation=row.explanation,
     )
 
 

@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from schemas import Author, ConversationEventKind, DeliveryOutcome, Sentiment
+from schemas import Author, ConversationEventKind, DeliveryOutcome, Sentiment, TermWeight
 
 
 class View(BaseModel):
@@ -75,6 +75,11 @@ class MentionView(View):
     resolved_at: datetime | None
     departments: list[RouteView]
     deliveries: list[DeliveryView]
+    explanation: dict[str, list[TermWeight]] | None = Field(
+        default=None,
+        description="Per topic, the words of the text that drove the classifier's score "
+        "(coefficient x tf-idf), strongest first.",
+    )
 
 
 class EventView(View):

@@ -42,7 +42,7 @@ def classify(kafka_bootstrap: str, topic_prefix: str, tmp_path: Path) -> Iterato
     config_path = tmp_path / "organisation.yaml"
     config_path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     topics = TopicNames(topic_prefix)
-    ensure_topics(kafka_bootstrap, topics.pipeline(), 3, 1)
+    ensure_topics(kafka_bootstrap, topics.pipeline() + topics.changelogs(), 3, 1)
     env = {
         "WEBCARE_KAFKA_BOOTSTRAP": kafka_bootstrap,
         "WEBCARE_TOPIC_PREFIX": topic_prefix,

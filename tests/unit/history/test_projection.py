@@ -389,6 +389,7 @@ def expected_mention_json() -> dict[str, Any]:
                 "at": "2025-03-01T09:00:31Z",
             }
         ],
+        "explanation": None,
     }
 
 
