@@ -50,9 +50,11 @@ from services.notify.deliveries import deliveries_for, idempotency_key
 from services.notify.digest import added, digest_id, goes_to_digest, is_due, table_key, without
 from services.notify.formats import digests as digest_formats
 from services.notify.formats.emails import email_for
+from services.notify.gaps import Gap, OffsetTracker
 from services.notify.ledger import KeyState, Next, marked_at, marker, next_step
 from services.notify.mail import SmtpServer
 from services.notify.payloads import http_body
+from services.notify.rereader import Rereader
 from services.notify.settings import NotifySettings
 from services.notify.targets import Target, push_targets
 from services.notify.webhook import Attempt, headers_for, post_once
@@ -68,6 +70,10 @@ IN_DOUBT = Counter(
     "webcare_notify_in_doubt_total",
     "Deliveries found in flight after a crash, per channel and how they were settled.",
     ["channel", "resolution"],
+)
+SKIPPED_REREAD = Counter(
+    "webcare_notify_skipped_reread_total",
+    "Routing decisions the Faust stream skipped after a restart, read again and handled.",
 )
 END_TO_END = Histogram(
     "webcare_end_to_end_latency_seconds",
@@ -133,6 +139,8 @@ def build_app(settings: NotifySettings) -> faust.App:
     claims = app.Table("claims", default=None, partitions=settings.topic_partitions)
     conversation_events = raw_topic(app, topics.conversation_events)
     audit = QueueAudit(settings.kafka_bootstrap)
+    offsets = OffsetTracker()
+    rereader = Rereader(settings.kafka_bootstrap, topics.routed, app.conf.id)
     deliverer = Deliverer(
         attempts=settings.webhook_attempts,
         base_s=settings.retry_base_s,
@@ -425,6 +433,48 @@ def build_app(settings: NotifySettings) -> faust.App:
         await handle_each(stream, track_claim, dead_letters)
 
     async def notify_one(value: bytes, key: bytes | None) -> None:
+        event = current_event()
+        if event is not None and event.message.topic == topics.routed:
+            gap = await skipped_before(event.message.partition, event.message.offset)
+            if gap is not None:
+                await handle_skipped(gap)
+        await notify_decision(value, key)
+
+    async def skipped_before(partition: int, offset: int) -> Gap | None:
+        """The offsets Faust skipped before this one, if it did (see `gaps.py`)."""
+        if not offsets.knows(partition):
+            committed = await rereader.committed(partition)
+            if committed is not None:
+                offsets.start_at(partition, committed)
+        return offsets.arrived(partition, offset)
+
+    async def handle_skipped(gap: Gap) -> None:
+        log.warning(
+            "the stream skipped routing decisions: reading them again",
+            extra={"partition": gap.partition, "from_offset": gap.start, "to_offset": gap.end},
+        )
+        for offset, value, key in await rereader.read(gap.partition, gap.start, gap.end):
+            SKIPPED_REREAD.inc()
+            try:
+                await notify_decision(value, key)
+            except Rejected as rejection:
+                DEAD_LETTERS.labels(stage="notify", reason=rejection.reason).inc()
+                letter = DeadLetter.of(
+                    stage="notify",
+                    reason=rejection.reason,
+                    detail=rejection.detail,
+                    original=value,
+                    topic=topics.routed,
+                    partition=gap.partition,
+                    offset=offset,
+                    key=key,
+                    at=datetime.now(UTC),
+                )
+                await (
+                    await dead_letters.topic.send(key=key, value=letter.model_dump_json().encode())
+                )
+
+    async def notify_decision(value: bytes, key: bytes | None) -> None:
         with STAGE_SECONDS.labels(stage="notify").time():
             decision = decode(RoutingDecision, value)
             unknown = [
