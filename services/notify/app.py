@@ -168,7 +168,7 @@ def build_app(settings: NotifySettings) -> faust.App:
             jobs.append(Job(delivery, "kafka", topic, None))
             department = organisation.department(delivery.department)
             targets = push_targets(department)
-            if targets and goes_to_digest(department.push.digest, delivery.priority):
+            if targets and goes_to_digest(department.push.digest, delivery.priority, delivery.kind):
                 jobs.append(Job(delivery, "digest", department.slug, None))
             else:
                 jobs += [Job(delivery, t.channel, t.address, t) for t in targets]
