@@ -15,12 +15,14 @@ import signal
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import faust
 import httpx
 from faust import current_event
-from faust.types import TableT, TopicT
+from faust.types import TP, TableT, TopicT
 from faust.types.core import K, V
+from mode import BaseSignalT
 from prometheus_client import Counter, Histogram
 
 from schemas import (
@@ -432,12 +434,21 @@ def build_app(settings: NotifySettings) -> faust.App:
     async def track_claims(stream: faust.StreamT) -> None:
         await handle_each(stream, track_claim, dead_letters)
 
+    @app.on_partitions_revoked.connect
+    def forget_revoked(_app: Any, /, *args: Any, signal: BaseSignalT[Any], **_: Any) -> None:
+        revoked: set[TP] = args[0]
+        offsets.forget({tp.partition for tp in revoked if tp.topic == topics.routed})
+
     async def notify_one(value: bytes, key: bytes | None) -> None:
         event = current_event()
         if event is not None and event.message.topic == topics.routed:
             gap = await skipped_before(event.message.partition, event.message.offset)
             if gap is not None:
-                await handle_skipped(gap)
+                try:
+                    await handle_skipped(gap)
+                except BaseException:
+                    offsets.unread(gap)
+                    raise
         await notify_decision(value, key)
 
     async def skipped_before(partition: int, offset: int) -> Gap | None:

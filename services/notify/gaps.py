@@ -58,3 +58,14 @@ class OffsetTracker:
         if expected is not None and offset > expected:
             return Gap(partition, expected, offset)
         return None
+
+    def unread(self, gap: Gap) -> None:
+        """The skipped range could not be read: expect its start again, so the next record
+        finds the gap again and the read is retried."""
+        self.expected[gap.partition] = min(self.expected.get(gap.partition, gap.start), gap.start)
+
+    def forget(self, partitions: set[int]) -> None:
+        """Partitions handed to another worker: when they come back, they start afresh at the
+        committed offset (else the other worker's progress would look like a gap)."""
+        for partition in partitions:
+            self.expected.pop(partition, None)

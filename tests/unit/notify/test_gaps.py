@@ -45,3 +45,23 @@ def test_partitions_are_tracked_apart_and_unknown_ones_start_where_they_are() ->
     tracker.start_at(0, 3)  # too late to matter: the first arrival set it
     assert tracker.arrived(0, 18) is None
     assert tracker.arrived(1, 0) is None
+
+
+def test_a_range_that_could_not_be_read_is_found_again_by_the_next_record() -> None:
+    tracker = OffsetTracker()
+    tracker.start_at(0, 0)
+    tracker.arrived(0, 0)
+    gap = tracker.arrived(0, 5)
+    assert gap == Gap(0, 1, 5)
+    tracker.unread(gap)
+    assert tracker.arrived(0, 6) == Gap(0, 1, 6)
+
+
+def test_revoked_partitions_start_afresh_when_they_come_back() -> None:
+    tracker = OffsetTracker()
+    tracker.start_at(0, 0)
+    tracker.arrived(0, 0)
+    tracker.forget({0})
+    assert not tracker.knows(0)
+    tracker.start_at(0, 500)  # another worker went on meanwhile
+    assert tracker.arrived(0, 500) is None
