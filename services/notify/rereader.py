@@ -9,14 +9,17 @@ a consumer in the notifier's group could make the group rebalance).
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from kafka import KafkaAdminClient
+from kafka.errors import KafkaError
 
 from services.common.kafka import bootstrap_servers
 
 ASSIGNMENT_POLLS = 10_000
+log = logging.getLogger(__name__)
 Record = tuple[int, bytes, bytes | None]  # offset, value, key
 
 
@@ -32,8 +35,15 @@ class Rereader:
         self.timeout_s = timeout_s
 
     async def committed(self, partition: int) -> int | None:
-        """The group's committed offset of a partition (None: nothing committed yet)."""
-        return await asyncio.to_thread(self._committed, partition)
+        """The group's committed offset of a partition (None: nothing committed yet, or the
+        broker did not say: then the check starts at the first record handled)."""
+        try:
+            return await asyncio.to_thread(self._committed, partition)
+        except (KafkaError, OSError) as err:
+            log.warning(
+                "committed offset unavailable", extra={"partition": partition, "error": repr(err)}
+            )
+            return None
 
     def _committed(self, partition: int) -> int | None:
         admin = KafkaAdminClient(
