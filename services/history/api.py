@@ -19,6 +19,7 @@ from services.history.api_actions import router as actions_router
 from services.history.api_admin import router as admin_router
 from services.history.api_deps import ApiContext, ApiError, Ctx, Reader
 from services.history.api_kpis import router as kpis_router
+from services.history.api_stream import router as stream_router
 from services.history.search import SearchFilters, search
 from services.history.views import (
     BadCursor,
@@ -88,6 +89,7 @@ def create_api(context: ApiContext) -> FastAPI:
     api.include_router(actions_router)
     api.include_router(admin_router)
     api.include_router(kpis_router)
+    api.include_router(stream_router)
     return api
 
 

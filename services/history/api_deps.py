@@ -17,6 +17,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from schemas import ConversationEvent
+from services.history.department_stream import DepartmentStreams
 from services.history.key_store import authenticate
 from services.history.keys import Principal, Scope
 from services.history.queries import ReadContext
@@ -43,6 +44,7 @@ class ApiContext:
     departments: list[str] = field(default_factory=list)
     topics: list[str] = field(default_factory=list)
     clock: Callable[[], datetime] = utc_now
+    streams: DepartmentStreams | None = None
 
     def read_context(self) -> ReadContext:
         return ReadContext(now=self.clock(), claim_ttl=self.claim_ttl)

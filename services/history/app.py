@@ -36,6 +36,7 @@ from services.common.topics import TopicNames
 from services.history.api import create_api
 from services.history.api_deps import ApiContext
 from services.history.database import session_factories
+from services.history.department_stream import DepartmentStreams
 from services.history.overdue import count_overdue, publish
 from services.history.projection import CLAIM_TTL, Message, ProjectionFailed, project
 from services.history.publisher import EventPublisher
@@ -118,6 +119,7 @@ def build_app(
         action_wait_s=settings.action_wait_s,
         departments=organisation.department_slugs if organisation else [],
         topics=[t.slug for t in organisation.topics] if organisation else [],
+        streams=DepartmentStreams(settings.kafka_bootstrap, topics, settings.stream_heartbeat_s),
     )
     app.service(api_service(create_api(context), settings.host, settings.port))
     watch_overdue(app, readers, context.departments, settings.gauge_interval_s)

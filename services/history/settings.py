@@ -36,6 +36,13 @@ class HistorySettings(CommonSettings):
         validation_alias="WEBCARE_HISTORY_GAUGE_INTERVAL_S",
         description="Seconds between recounts of the overdue gauge from the database.",
     )
+    stream_heartbeat_s: float = Field(
+        default=15.0,
+        gt=0,
+        le=300,
+        validation_alias="WEBCARE_HISTORY_STREAM_HEARTBEAT_S",
+        description="Seconds between heartbeat comments on a quiet department event stream.",
+    )
 
     @model_validator(mode="after")
     def _default_database(self) -> "HistorySettings":

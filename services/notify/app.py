@@ -15,12 +15,14 @@ import signal
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import faust
 import httpx
 from faust import current_event
-from faust.types import TableT, TopicT
+from faust.types import TP, TableT, TopicT
 from faust.types.core import K, V
+from mode import BaseSignalT
 from prometheus_client import Counter, Histogram
 
 from schemas import (
@@ -50,9 +52,11 @@ from services.notify.deliveries import deliveries_for, idempotency_key
 from services.notify.digest import added, digest_id, goes_to_digest, is_due, table_key, without
 from services.notify.formats import digests as digest_formats
 from services.notify.formats.emails import email_for
+from services.notify.gaps import Gap, OffsetTracker
 from services.notify.ledger import KeyState, Next, marked_at, marker, next_step
 from services.notify.mail import SmtpServer
 from services.notify.payloads import http_body
+from services.notify.rereader import Rereader
 from services.notify.settings import NotifySettings
 from services.notify.targets import Target, push_targets
 from services.notify.webhook import Attempt, headers_for, post_once
@@ -68,6 +72,10 @@ IN_DOUBT = Counter(
     "webcare_notify_in_doubt_total",
     "Deliveries found in flight after a crash, per channel and how they were settled.",
     ["channel", "resolution"],
+)
+SKIPPED_REREAD = Counter(
+    "webcare_notify_skipped_reread_total",
+    "Routing decisions the Faust stream skipped after a restart, read again and handled.",
 )
 END_TO_END = Histogram(
     "webcare_end_to_end_latency_seconds",
@@ -133,6 +141,8 @@ def build_app(settings: NotifySettings) -> faust.App:
     claims = app.Table("claims", default=None, partitions=settings.topic_partitions)
     conversation_events = raw_topic(app, topics.conversation_events)
     audit = QueueAudit(settings.kafka_bootstrap)
+    offsets = OffsetTracker()
+    rereader = Rereader(settings.kafka_bootstrap, topics.routed, app.conf.id)
     deliverer = Deliverer(
         attempts=settings.webhook_attempts,
         base_s=settings.retry_base_s,
@@ -160,7 +170,7 @@ def build_app(settings: NotifySettings) -> faust.App:
             jobs.append(Job(delivery, "kafka", topic, None))
             department = organisation.department(delivery.department)
             targets = push_targets(department)
-            if targets and goes_to_digest(department.push.digest, delivery.priority):
+            if targets and goes_to_digest(department.push.digest, delivery.priority, delivery.kind):
                 jobs.append(Job(delivery, "digest", department.slug, None))
             else:
                 jobs += [Job(delivery, t.channel, t.address, t) for t in targets]
@@ -424,7 +434,58 @@ def build_app(settings: NotifySettings) -> faust.App:
     async def track_claims(stream: faust.StreamT) -> None:
         await handle_each(stream, track_claim, dead_letters)
 
+    @app.on_partitions_revoked.connect
+    def forget_revoked(_app: Any, /, *args: Any, signal: BaseSignalT[Any], **_: Any) -> None:
+        revoked: set[TP] = args[0]
+        offsets.forget({tp.partition for tp in revoked if tp.topic == topics.routed})
+
     async def notify_one(value: bytes, key: bytes | None) -> None:
+        event = current_event()
+        if event is not None and event.message.topic == topics.routed:
+            gap = await skipped_before(event.message.partition, event.message.offset)
+            if gap is not None:
+                try:
+                    await handle_skipped(gap)
+                except BaseException:
+                    offsets.unread(gap)
+                    raise
+        await notify_decision(value, key)
+
+    async def skipped_before(partition: int, offset: int) -> Gap | None:
+        """The offsets Faust skipped before this one, if it did (see `gaps.py`)."""
+        if not offsets.knows(partition):
+            committed = await rereader.committed(partition)
+            if committed is not None:
+                offsets.start_at(partition, committed)
+        return offsets.arrived(partition, offset)
+
+    async def handle_skipped(gap: Gap) -> None:
+        log.warning(
+            "the stream skipped routing decisions: reading them again",
+            extra={"partition": gap.partition, "from_offset": gap.start, "to_offset": gap.end},
+        )
+        for offset, value, key in await rereader.read(gap.partition, gap.start, gap.end):
+            SKIPPED_REREAD.inc()
+            try:
+                await notify_decision(value, key)
+            except Rejected as rejection:
+                DEAD_LETTERS.labels(stage="notify", reason=rejection.reason).inc()
+                letter = DeadLetter.of(
+                    stage="notify",
+                    reason=rejection.reason,
+                    detail=rejection.detail,
+                    original=value,
+                    topic=topics.routed,
+                    partition=gap.partition,
+                    offset=offset,
+                    key=key,
+                    at=datetime.now(UTC),
+                )
+                await (
+                    await dead_letters.topic.send(key=key, value=letter.model_dump_json().encode())
+                )
+
+    async def notify_decision(value: bytes, key: bytes | None) -> None:
         with STAGE_SECONDS.labels(stage="notify").time():
             decision = decode(RoutingDecision, value)
             unknown = [

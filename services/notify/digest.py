@@ -2,8 +2,9 @@
 
 Pure state transitions over what the Faust table `digests` holds per
 (department, partition): `{"opened_at_ms": t, "items": [delivery JSON, ...]}`.
-The department's Kafka queue always gets every mention at once; priorities in
-the policy's `immediate_priorities` bypass the digest.
+The department's Kafka queue always gets every mention at once; high and
+urgent priorities, the policy's `immediate_priorities`, escalations (kinds
+`escalated`, `sla_expired`) and crisis notices bypass the digest.
 """
 
 from __future__ import annotations
@@ -17,8 +18,20 @@ from services.common.organisation_push import DigestPolicy
 MAX_ITEMS = 50
 
 
-def goes_to_digest(policy: DigestPolicy | None, priority: str) -> bool:
-    return policy is not None and priority not in policy.immediate_priorities
+# Never held back, whatever a department's policy says: a person must act on these now.
+ALWAYS_IMMEDIATE_PRIORITIES = frozenset({"high", "urgent"})
+ALWAYS_IMMEDIATE_KINDS = frozenset({"escalated", "sla_expired", "crisis_raised", "crisis_cleared"})
+
+
+def goes_to_digest(policy: DigestPolicy | None, priority: str, kind: str = "mention") -> bool:
+    """Only with a digest policy, and never for high/urgent, escalations or crises.
+
+    A policy's `immediate_priorities` can add priorities that bypass the digest,
+    not take high and urgent away.
+    """
+    if policy is None or kind in ALWAYS_IMMEDIATE_KINDS:
+        return False
+    return priority not in ALWAYS_IMMEDIATE_PRIORITIES | set(policy.immediate_priorities)
 
 
 def table_key(department: str, partition: int) -> str:

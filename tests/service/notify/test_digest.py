@@ -1,4 +1,5 @@
-"""Digest mode: normal mentions wait for a periodic summary, urgent ones go at once, and
+"""Digest mode: normal mentions wait for a periodic summary; urgent ones, escalations and crisis
+notices go at once; and
 what waits survives a SIGKILL of the notifier (it lives in a Faust table)."""
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from schemas import ConversationEvent, ConversationEventKind
+from schemas import ConversationEvent, ConversationEventKind, RoutingDecision, RoutingNotice
 from tests.service.notify.conftest import Notifier, decision, produce_decisions, read_records
 from tests.service.notify.servers import FlakyHttpServer, Received, RecordingSmtpServer
 from tests.support.kafka_reading import produce
@@ -20,6 +21,14 @@ from tests.unit.factories import NOW
 pytestmark = pytest.mark.kafka
 
 NORMAL = 5
+# never digested: an urgent mention, an escalation and a crisis notice (both of normal priority)
+IMMEDIATE = 3
+
+
+def notice(n: int, kind: str) -> RoutingDecision:
+    return decision(n).model_copy(
+        update={"kind": kind, "decision_id": f"{kind}-{n}", "notice": RoutingNotice(reason=kind)}
+    )
 
 
 def test_digest_bundles_normal_mentions_urgent_go_at_once_and_a_restart_loses_nothing(
@@ -36,7 +45,11 @@ def test_digest_bundles_normal_mentions_urgent_go_at_once_and_a_restart_loses_no
         WEBCARE_NOTIFY_DIGEST_CHECK_S="0.5",
     )
     notifier.start()
-    decisions = [decision(n) for n in range(NORMAL)] + [decision(99, priority="urgent")]
+    decisions = [decision(n) for n in range(NORMAL)] + [
+        decision(99, priority="urgent"),
+        notice(98, "escalated"),
+        notice(97, "crisis_raised"),
+    ]
     produce_decisions(notifier.bootstrap, notifier.topics.routed, decisions)
     claim = ConversationEvent(
         event_id="claim-2",
@@ -55,18 +68,20 @@ def test_digest_bundles_normal_mentions_urgent_go_at_once_and_a_restart_loses_no
     )
     # the department queue gets every mention at once
     queue = read_records(
-        notifier.bootstrap, notifier.topics.department("service"), lambda r: len(r) > NORMAL
+        notifier.bootstrap,
+        notifier.topics.department("service"),
+        lambda r: len(r) >= NORMAL + IMMEDIATE,
     )
-    assert len(queue) == NORMAL + 1
-    # the urgent one was pushed at once, on its own, to webhook, Slack and e-mail
-    urgent = http_target.wait_for_keys(2)
-    assert {r.path for r in urgent.values()} == {"/hook", "/slack"}
-    assert all(r.key.startswith("x:99|") for r in urgent.values())
-    assert smtp_target.wait_for(1)
+    assert len(queue) == NORMAL + IMMEDIATE
+    # urgent, escalated and crisis were pushed at once, each on its own, to webhook, Slack, e-mail
+    immediate = http_target.wait_for_keys(2 * IMMEDIATE)
+    assert Counter(r.path for r in immediate.values()) == {"/hook": IMMEDIATE, "/slack": IMMEDIATE}
+    assert {r.key.split("|")[0] for r in immediate.values()} == {"x:99", "x:98", "x:97"}
+    assert len(smtp_target.wait_for(IMMEDIATE)) == IMMEDIATE
 
     # the notifier dies with the normal mentions waiting for their digest
     notifier.kill()
-    assert len(http_target.raw) == 2
+    assert len(http_target.raw) == 2 * IMMEDIATE
     notifier.start()
 
     def digested() -> tuple[list[Received], list[dict[str, Any]]]:
@@ -96,10 +111,10 @@ def test_digest_bundles_normal_mentions_urgent_go_at_once_and_a_restart_loses_no
     assert claimed
     assert all("(Claimed by: femke@openhart.nl)" in ln for ln in claimed)
     assert "Claimed by" not in "".join(ln for ln in slack_text.splitlines() if "@user1" in ln)
-    mails = smtp_target.wait_for(1 + len(hooks))
+    mails = smtp_target.wait_for(IMMEDIATE + len(hooks))
     digest_mails = [m for m in mails.values() if str(m["Idempotency-Key"]).startswith("digest:")]
     assert len(digest_mails) == len(hooks)
-    assert len(http_target.raw) == 2 + 2 * len(hooks)  # nothing sent twice
+    assert len(http_target.raw) == 2 * IMMEDIATE + 2 * len(hooks)  # nothing sent twice
     bodies = "".join(m.get_body(preferencelist=("plain",)).get_content() for m in digest_mails)
     for n in range(NORMAL):
         assert f"Mention number {n}:" in bodies

@@ -22,13 +22,34 @@ def item(n: int) -> dict[str, str]:
         (POLICY, "normal", True),
         (POLICY, "high", False),
         (POLICY, "urgent", False),
-        (DigestPolicy(every_minutes=5, immediate_priorities=("urgent",)), "high", True),
+        # a policy can add priorities that bypass the digest, never take high/urgent away
+        (DigestPolicy(every_minutes=5, immediate_priorities=("urgent",)), "high", False),
+        (DigestPolicy(every_minutes=5, immediate_priorities=("normal",)), "normal", False),
+        (DigestPolicy(every_minutes=5, immediate_priorities=("normal",)), "low", True),
     ],
 )
 def test_which_priorities_wait_for_the_digest(
     policy: DigestPolicy | None, priority: str, digested: bool
 ) -> None:
     assert goes_to_digest(policy, priority) is digested
+
+
+@pytest.mark.parametrize(
+    ("kind", "digested"),
+    [
+        ("mention", True),
+        ("claim_refused", True),
+        ("sticky_hint", True),
+        ("guideline_warning", True),
+        ("escalated", False),
+        ("sla_expired", False),
+        ("crisis_raised", False),
+        ("crisis_cleared", False),
+    ],
+)
+def test_escalations_and_crises_never_wait_for_the_digest(kind: str, digested: bool) -> None:
+    for priority in ("low", "normal"):
+        assert goes_to_digest(POLICY, priority, kind) is digested
 
 
 def test_added_opens_a_digest_and_ignores_a_redelivered_item() -> None:
