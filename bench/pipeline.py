@@ -78,6 +78,7 @@ class Sampler:
     pids: dict[str, int]
     interval_s: float = 0.5
     samples: list[tuple[float, str, float, float]] = field(default_factory=list)
+    cpu_times: list[tuple[float, str, float]] = field(default_factory=list)  # cumulative s
     _stop: threading.Event = field(default_factory=threading.Event)
 
     def start(self) -> Sampler:
@@ -94,12 +95,22 @@ class Sampler:
                 try:
                     cpu = proc.cpu_percent(None)
                     rss = proc.memory_info().rss / 1e6
+                    times = proc.cpu_times()
                 except psutil.Error:
                     continue
                 self.samples.append((now, name, cpu, rss))
+                self.cpu_times.append((now, name, times.user + times.system))
 
     def stop(self) -> None:
         self._stop.set()
+
+    def cpu_seconds(self, start: float, end: float) -> dict[str, float]:
+        """CPU seconds each process used between `start` and `end`."""
+        inside: dict[str, list[float]] = defaultdict(list)
+        for at, name, total in self.cpu_times:
+            if start <= at <= end:
+                inside[name].append(total)
+        return {name: totals[-1] - totals[0] for name, totals in inside.items()}
 
     def summary(self, start: float, end: float) -> dict[str, dict[str, float]]:
         by_name: dict[str, list[tuple[float, float]]] = defaultdict(list)
@@ -133,6 +144,7 @@ class Offer:
     def __init__(self, url: str, run: str) -> None:
         self.url = url
         self.run = run
+        self.sent_until = 0.0  # when the last request went out
         self.accepted: list[tuple[float, int]] = []  # (time answered, mentions)
         self.errors = 0
 
@@ -167,6 +179,7 @@ class Offer:
                     sent = due
                 delay = started + tick * TICK_S - time.monotonic()
                 await asyncio.sleep(max(0.0, delay))
+            self.sent_until = time.time()
             await asyncio.gather(*tasks)
 
     async def max_rate(self, count: int, batch: int, clients: int) -> None:
@@ -236,9 +249,11 @@ class Topics:
             )
         return out
 
-    def read(self, start: dict[TopicPartition, int]) -> list[tuple[str, int, bytes]]:
+    def read(
+        self, start: dict[TopicPartition, int], names: list[str] | None = None
+    ) -> list[tuple[str, int, bytes]]:
         """(topic, broker timestamp ms, value) of every record from `start` to the current end."""
-        ends = self.ends(self.dept_topics)
+        ends = self.ends(names or self.dept_topics)
         wanted = {tp: end for tp, end in ends.items() if end > start.get(tp, 0)}
         if not wanted:
             return []
@@ -269,6 +284,7 @@ class Phase:
     name: str
     offered: int
     started: float = 0.0
+    sent_until: float = 0.0
     offered_until: float = 0.0
     drained_at: float = 0.0
     offer: Offer | None = None
@@ -281,6 +297,7 @@ def analyse(phase: Phase, records: list[tuple[str, int, bytes]], run: str) -> di
     done: dict[str, float] = {}
     seen: set[tuple[str, str]] = set()
     duplicates = 0
+    sizes = [len(value) for _, _, value in records]
     for topic, timestamp_ms, value in records:
         delivery = json.loads(value)
         if delivery.get("kind", "mention") != "mention":
@@ -304,7 +321,7 @@ def analyse(phase: Phase, records: list[tuple[str, int, bytes]], run: str) -> di
     last = max(done.values(), default=phase.started)
     assert phase.offer is not None
     accepted = sum(n for _, n in phase.offer.accepted)
-    offered_s = max(1e-9, phase.offered_until - phase.started)
+    offered_s = max(1e-9, (phase.sent_until or phase.offered_until) - phase.started)
     timeline = []
     if done:
         bins: dict[int, list[float]] = defaultdict(list)
@@ -329,7 +346,8 @@ def analyse(phase: Phase, records: list[tuple[str, int, bytes]], run: str) -> di
         "offered": phase.offered,
         "accepted": accepted,
         "offer_errors": phase.offer.errors,
-        "offered_rate_per_s": round(accepted / offered_s, 1),
+        "offered_rate_per_s": round(phase.offered / offered_s, 1),
+        "accepted_within_s": round(phase.offered_until - phase.started, 2),
         "delivered_mentions": delivered,
         "department_deliveries": len(seen),
         "duplicate_deliveries": duplicates,
@@ -341,9 +359,31 @@ def analyse(phase: Phase, records: list[tuple[str, int, bytes]], run: str) -> di
             "p99": round(percentile(latencies, 0.99), 3),
             "max": round(max(latencies, default=float("nan")), 3),
         },
+        "record_bytes_mean": round(statistics.fmean(sizes)) if sizes else None,
         "drain_s": round(phase.drained_at - phase.offered_until, 1),
         "timeline": timeline,
     }
+
+
+def stage_rates(
+    records: list[tuple[str, int, bytes]], result: dict[str, object]
+) -> dict[str, float]:
+    """Records per second each topic received, from the first raw record of the phase on.
+
+    Shows which stage holds the pipeline back: the first topic whose rate drops.
+    """
+    by_topic: dict[str, list[int]] = defaultdict(list)
+    for topic, timestamp_ms, _ in records:
+        by_topic[topic.rsplit(".", 1)[-1]].append(timestamp_ms)
+    if not by_topic.get("raw"):
+        return {}
+    first = min(by_topic["raw"])
+    rates = {
+        name: round(len(stamps) / max(1e-3, (max(stamps) - first) / 1000), 1)
+        for name, stamps in by_topic.items()
+    }
+    rates["dept (mentions fully delivered)"] = float(str(result["throughput_per_s"]))
+    return rates
 
 
 def wait_drained(topics: Topics, pipeline: Pipeline, timeout_s: float) -> dict[str, int]:
@@ -371,6 +411,8 @@ def run_phase(
 ) -> dict[str, object]:
     run = f"{name.replace('/', '')}-{uuid.uuid4().hex[:6]}"
     start = topics.ends(topics.dept_topics)
+    stage_names = [topics.topics.raw, topics.topics.classified, topics.topics.routed]
+    stage_start = topics.ends(stage_names)
     count = args.count if name == "max" else min(args.count, int(float(name) * args.seconds))
     phase = Phase(name=name if name == "max" else f"{name}/s", offered=count)
     phase.started = time.time()
@@ -385,11 +427,22 @@ def run_phase(
         else:
             asyncio.run(phase.offer.fixed_rate(float(name), count))
     phase.offered_until = time.time()
+    phase.sent_until = phase.offer.sent_until
     lag = wait_drained(topics, pipeline, args.drain_timeout)
     phase.drained_at = time.time()
     result = analyse(phase, topics.read(start), run)
     result["lag_at_end"] = lag
+    result["stage_rates_per_s"] = stage_rates(topics.read(stage_start, stage_names), result)
     result["resources"] = sampler.summary(phase.started, phase.drained_at)
+    # CPU per mention does not depend on what else runs on the machine, throughput does
+    delivered = max(1, int(str(result["delivered_mentions"])))
+    used = sampler.cpu_seconds(phase.started, phase.drained_at)
+    per_mention = {name: round(1000 * s / delivered, 3) for name, s in used.items()}
+    result["cpu_ms_per_mention"] = per_mention
+    pipeline_ms = sum(v for k, v in per_mention.items() if k in SERVICES)
+    result["cpu_bound_capacity_per_s"] = round(
+        1000 * (psutil.cpu_count() or 1) / max(1e-6, pipeline_ms + per_mention.get("kafka", 0))
+    )
     return result
 
 
@@ -419,6 +472,19 @@ def table(results: list[dict[str, object]]) -> None:
             )
         report(f"{r['phase']!s:>8} " + " ".join(f"{c:>16}" for c in cells))
     report("(CPU: mean % of one core over the phase; memory: median RSS of its second half)")
+    report()
+    report("CPU ms per delivered mention (independent of other load on the machine):")
+    for r in results:
+        report(f"{r['phase']!s:>8} {r.get('cpu_ms_per_mention')}")
+        report(
+            f"{'':>8} => with every core for the pipeline and the broker, CPU allows about "
+            f"{r.get('cpu_bound_capacity_per_s')} mentions/s"
+        )
+    report(f"load average during the run: {os.getloadavg()}")
+    report()
+    report("records/s per topic (from the first raw record; the first drop is the bottleneck):")
+    for r in results:
+        report(f"{r['phase']!s:>8} {r.get('stage_rates_per_s')}")
 
 
 def plot(results: list[dict[str, object]], path: Path) -> None:
@@ -505,6 +571,7 @@ def main() -> None:
             "partitions": args.partitions,
             "database": "sqlite" if args.database_url is None else "external",
             "cpus": psutil.cpu_count(),
+            "loadavg_at_end": os.getloadavg(),
             "exit_codes": codes,
             "phases": results,
         }
