@@ -218,7 +218,11 @@ async def drive(base: str, paths: list[str], concurrency: int) -> tuple[list[flo
             while not queue.empty():
                 path = queue.get_nowait()
                 started = time.perf_counter()
-                answer = await client.get(path)
+                try:
+                    answer = await client.get(path)
+                except httpx.TransportError:  # counted, not fatal: a reset under load is a result
+                    errors += 1
+                    continue
                 latencies.append(time.perf_counter() - started)
                 if answer.status_code != 200:
                     errors += 1
@@ -326,6 +330,8 @@ def main() -> None:
             for name, paths in workloads.items():
                 asyncio.run(drive(base, paths[:50], args.concurrency))  # warm-up
                 report(name, *asyncio.run(drive(base, paths, args.concurrency)))
+                if server.poll() is not None:
+                    raise SystemExit(f"the API server exited with {server.returncode}")
         finally:
             server.terminate()
             server.wait(timeout=30)

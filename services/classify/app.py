@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import faust
+from faust.types import EventT
 from prometheus_client import Counter
 
-from schemas import Mention
+from schemas import ClassifiedMention, Mention
 from services.classify.artifacts import ensure_current
 from services.classify.classifier import MentionClassifier
 from services.classify.control import wire_control
@@ -17,12 +19,14 @@ from services.classify.live_models import LiveModels, ModelPair, loader
 from services.classify.settings import ClassifySettings
 from services.common.faust_runtime import (
     DeadLetters,
+    Pending,
+    Rejected,
     decode,
-    handle_each,
+    handle_batches,
     make_app,
     raw_topic,
+    value_of,
 )
-from services.common.metrics import STAGE_SECONDS
 from services.common.organisation import OrganisationConfigError, load_organisation_or_exit
 from services.common.topics import TopicNames
 
@@ -61,20 +65,53 @@ def build_app(settings: ClassifySettings) -> faust.App:
     classified = raw_topic(app, topics.classified)
     dead_letters = DeadLetters(app, topics, "classify")
 
-    async def classify_one(value: bytes, key: bytes | None) -> None:
-        with STAGE_SECONDS.labels(stage="classify").time():
-            mention = decode(Mention, value)
-            [result] = classifier.classify([mention], datetime.now(UTC))
-            await (
+    def classify_all(mentions: list[Mention]) -> list[ClassifiedMention | Exception]:
+        """One model call for the batch; if it fails, one call per mention finds the culprit."""
+        now = datetime.now(UTC)
+        try:
+            return list(classifier.classify(mentions, now))
+        except Exception:
+            log.exception("batch classification failed; classifying one by one")
+        results: list[ClassifiedMention | Exception] = []
+        for mention in mentions:
+            try:
+                [result] = classifier.classify([mention], now)
+                results.append(result)
+            except Exception as err:  # this mention alone is dead-lettered, not the batch
+                results.append(err)
+        return results
+
+    async def classify_batch(events: Sequence[EventT]) -> list[Pending | BaseException]:
+        outcomes: list[Pending | BaseException] = []
+        mentions: list[Mention] = []
+        for event in events:
+            try:
+                mentions.append(decode(Mention, value_of(event)))
+                outcomes.append([])
+            except Rejected as rejection:
+                outcomes.append(rejection)
+        results = iter(classify_all(mentions))
+        for n, outcome in enumerate(outcomes):
+            if isinstance(outcome, BaseException):
+                continue
+            result = next(results)
+            if isinstance(result, Exception):
+                outcomes[n] = result
+                continue
+            outcomes[n] = [
                 await classified.send(
-                    key=mention.relationship_id.encode(), value=result.model_dump_json().encode()
+                    key=result.mention.relationship_id.encode(),
+                    value=result.model_dump_json().encode(),
                 )
-            )
-        for topic in result.topics or ["none"]:
-            CLASSIFIED.labels(topic=topic).inc()
+            ]
+            for topic in result.topics or ["none"]:
+                CLASSIFIED.labels(topic=topic).inc()
+        return outcomes
 
     @app.agent(raw, name="classify_mentions")
     async def classify_mentions(stream: faust.StreamT) -> None:
-        await handle_each(stream, classify_one, dead_letters)
+        await handle_batches(
+            stream, classify_batch, dead_letters, settings.batch_max, settings.batch_within_s
+        )
 
     return app

@@ -7,20 +7,24 @@ fails must reach the dead-letter topic with its original bytes.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
-from collections.abc import Awaitable, Callable
+import time
+import weakref
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
 import faust
+from faust.streams import _current_event
 from faust.types import EventT, TopicT
 from pydantic import BaseModel, ValidationError
 
 from schemas import DeadLetter
 from services.common.lag import watch_consumer_lag
 from services.common.logs import CURRENT_MENTION, correlation_id, logging_config
-from services.common.metrics import DEAD_LETTERS
+from services.common.metrics import DEAD_LETTERS, STAGE_SECONDS
 from services.common.settings import CommonSettings
 from services.common.topics import TopicNames
 from services.common.validation import describe
@@ -136,6 +140,124 @@ async def handle_each(
         except Exception as err:  # a bug must not stop the stream: keep the message, say why
             log.exception("handler failed", extra={"stage": dead_letters.stage})
             await dead_letters.reject(event, "handler_error", f"{type(err).__name__}: {err}")
+        CURRENT_MENTION.reset(bound)
+
+
+Pending = Sequence[Awaitable[Any]]
+"""The acknowledgements of what one event produced: futures from `topic.send`, not yet awaited."""
+
+BatchHandler = Callable[[Sequence[EventT]], Awaitable[Sequence["Pending | BaseException"]]]
+"""Processes a batch of events; per event, its pending sends or the error that rejects it."""
+
+
+def each(handler: Callable[[bytes, bytes | None], Awaitable[Pending]]) -> BatchHandler:
+    """A batch handler that runs a per-event `handler` on each event of the batch, in order.
+
+    `handler` sends its outputs without awaiting their acks and returns them.
+    Faust tables write their changelog to the partition of the *current* event,
+    so it is set to each event in turn (in this task's context only: the
+    stream's own `current_event`, which its take buffer reads, is left alone).
+    """
+
+    async def handle(events: Sequence[EventT]) -> list[Pending | BaseException]:
+        outcomes: list[Pending | BaseException] = []
+        for event in events:
+            _current_event.set(weakref.ref(event))
+            value, key = value_of(event), event.message.key
+            bound = CURRENT_MENTION.set(correlation_id(value))
+            try:
+                outcomes.append(await handler(value, key if isinstance(key, bytes) else None))
+            except Exception as err:  # judged by handle_batches: dead letter, stream goes on
+                outcomes.append(err)
+            finally:
+                CURRENT_MENTION.reset(bound)
+        _current_event.set(None)
+        return outcomes
+
+    return handle
+
+
+async def handle_batches(
+    stream: faust.StreamT,
+    handler: BatchHandler,
+    dead_letters: DeadLetters,
+    max_events: int = 500,
+    within_s: float = 0.02,
+) -> None:
+    """Takes up to `max_events` events at once (waiting at most `within_s`), handles them
+    together, and awaits every output's acknowledgement once per batch instead of once
+    per event; a rejection or a bug dead-letters its event, never stops the loop.
+
+    Why this keeps at-least-once: the consumer commits an offset only once it and
+    every offset before it are acked, and a message is acked when its reference
+    count drops to zero. `Stream.take_events` acks the batch's events when this
+    loop asks for the next batch, but also when the loop is cancelled mid-batch
+    (its `finally`, faust-streaming 0.15 streams.py), which alone would let a
+    shutdown commit events whose outputs were never sent. So each event gets one
+    extra reference (`Message.incref`, the counting Faust's conductor uses for
+    several subscribers) that only this loop drops, after every output of the
+    batch is on the broker (acks=all) or the event is on the dead-letter topic.
+    Cancelled or crashed before that, the events stay unacked and are delivered
+    again; the stages' effects are idempotent by key (mention id, decision id),
+    so the replay repeats nothing downstream that matters.
+    Order per relationship holds: one partition's events are handled in order and
+    the producer keeps the send order per partition.
+    """
+    batches = cast(faust.Stream, stream).take_events(max_events, within_s)  # not on StreamT
+    async for events in batches:
+        started = time.perf_counter()
+        for event in events:
+            event.message.incref()  # held until the outputs are acked, see above
+        valid = [e for e in events if isinstance(e.message.value, bytes)]
+        for event in events:
+            if not isinstance(event.message.value, bytes):
+                await dead_letters.reject(event, "not_bytes")
+        outcomes = await handler(valid) if valid else []
+        acks = await asyncio.gather(
+            *(_all_acked(o) for o in outcomes if not isinstance(o, BaseException))
+        )
+        results = iter(acks)
+        for event, outcome in zip(valid, outcomes, strict=True):
+            error = outcome if isinstance(outcome, BaseException) else next(results)
+            if error is not None:
+                await _reject(event, error, dead_letters)
+        for event in events:
+            event.message.decref()  # take_events' own ack is now the last: the offset may commit
+        # every event of the batch waited from the batch's start until all its outputs were acked
+        elapsed = time.perf_counter() - started
+        stage_seconds = STAGE_SECONDS.labels(stage=dead_letters.stage)
+        for _ in valid:
+            stage_seconds.observe(elapsed)
+
+
+def value_of(event: EventT) -> bytes:
+    """The raw bytes of an event handle_batches let through (it dead-letters the others)."""
+    value = event.message.value
+    assert isinstance(value, bytes)
+    return value
+
+
+async def _all_acked(pending: Pending) -> BaseException | None:
+    """None when every send was acknowledged, else the first failure."""
+    for result in await asyncio.gather(*pending, return_exceptions=True):
+        if isinstance(result, BaseException):
+            return result
+    return None
+
+
+async def _reject(event: EventT, error: BaseException, dead_letters: DeadLetters) -> None:
+    bound = CURRENT_MENTION.set(correlation_id(value_of(event)))
+    try:
+        if isinstance(error, Rejected):
+            await dead_letters.reject(event, error.reason, error.detail)
+        else:
+            log.error(
+                "handler failed",
+                extra={"stage": dead_letters.stage},
+                exc_info=(type(error), error, error.__traceback__),
+            )
+            await dead_letters.reject(event, "handler_error", f"{type(error).__name__}: {error}")
+    finally:
         CURRENT_MENTION.reset(bound)
 
 

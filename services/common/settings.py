@@ -43,3 +43,13 @@ class CommonSettings(BaseSettings):
     lag_interval_s: float = Field(
         default=10.0, ge=0, description="Seconds between consumer-lag polls; 0 turns them off."
     )
+    batch_max: int = Field(
+        default=500,
+        ge=1,
+        description="Most events a stream processor takes at once (one model call, one ack wait).",
+    )
+    batch_within_s: float = Field(
+        default=0.02,
+        gt=0,
+        description="Longest a stream processor waits to fill a batch; bounds the added latency.",
+    )

@@ -17,18 +17,22 @@ from datetime import UTC, datetime, timedelta
 import faust
 from fastapi import FastAPI
 from faust.contrib.asgi import AsgiService
+from faust.types import EventT
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from schemas import ClassifiedMention, ConversationEvent, DeliveryReceipt, Mention, RoutingDecision
 from services.common.faust_runtime import (
+    BatchHandler,
     DeadLetters,
+    Pending,
     Rejected,
     decode,
-    handle_each,
+    handle_batches,
     make_app,
     raw_topic,
+    value_of,
 )
 from services.common.metrics import STAGE_SECONDS
 from services.common.organisation import Organisation
@@ -38,7 +42,13 @@ from services.history.api_deps import ApiContext
 from services.history.database import session_factories
 from services.history.department_stream import DepartmentStreams
 from services.history.overdue import count_overdue, publish
-from services.history.projection import CLAIM_TTL, Message, ProjectionFailed, project
+from services.history.projection import (
+    CLAIM_TTL,
+    Message,
+    ProjectionFailed,
+    project,
+    project_batch,
+)
 from services.history.publisher import EventPublisher
 from services.history.settings import HistorySettings
 
@@ -61,6 +71,36 @@ def projector(
                 await asyncio.to_thread(project, session_factory, message, None, claim_ttl)
             except ProjectionFailed as err:
                 raise Rejected("projection_failed", f"{err}: {err.__cause__}") from err
+
+    return handle
+
+
+def batch_projector(
+    model: type[Message], session_factory: Callable[[], Session], claim_ttl: timedelta = CLAIM_TTL
+) -> BatchHandler:
+    """The batch handler of one topic: validate each, then store them all in one transaction."""
+
+    async def handle(events: Sequence[EventT]) -> list[Pending | BaseException]:
+        outcomes: list[Pending | BaseException] = []
+        messages: list[Message] = []
+        for event in events:
+            try:
+                messages.append(decode(model, value_of(event)))
+                outcomes.append([])
+            except Rejected as rejection:
+                outcomes.append(rejection)
+        stored = iter(
+            await asyncio.to_thread(project_batch, session_factory, messages, None, claim_ttl)
+        )
+        for n, outcome in enumerate(outcomes):
+            if isinstance(outcome, BaseException):
+                continue
+            failure = next(stored)
+            if isinstance(failure, ProjectionFailed):
+                outcomes[n] = Rejected("projection_failed", f"{failure}: {failure.__cause__}")
+            elif failure is not None:
+                outcomes[n] = failure
+        return outcomes
 
     return handle
 
@@ -107,8 +147,9 @@ def build_app(
             app,
             f"history.store_{label}",
             raw_topic(app, topic_name),
-            projector(model, writers, claim_ttl),
+            batch_projector(model, writers, claim_ttl),
             dead_letters,
+            settings,
         )
     context = ApiContext(
         readers=readers,
@@ -161,10 +202,13 @@ def _add_agent(
     app: faust.App,
     name: str,
     topic: faust.types.TopicT,
-    handler: Handler,
+    handler: BatchHandler,
     dead_letters: DeadLetters,
+    settings: HistorySettings,
 ) -> None:
     async def store(stream: faust.StreamT) -> None:
-        await handle_each(stream, handler, dead_letters)
+        await handle_batches(
+            stream, handler, dead_letters, settings.batch_max, settings.batch_within_s
+        )
 
     app.agent(topic, name=name)(store)

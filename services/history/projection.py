@@ -419,9 +419,7 @@ def project(
     (OperationalError) is retried with back-off. Both are bounded; then
     ProjectionFailed, and the caller dead-letters the message.
     """
-    kind, apply = APPLY[type(message)]
-    if isinstance(message, ConversationEvent):
-        apply = partial(apply_event, claim_ttl=claim_ttl)
+    kind, apply = _applier(message, claim_ttl)
     if retry_delays_s is None:
         retry_delays_s = RETRY_DELAYS_S
     for attempt in range(len(retry_delays_s) + 1):
@@ -445,3 +443,51 @@ def project(
             continue
         APPLIED.labels(kind=kind).inc()
         return
+
+
+def _applier(
+    message: Message, claim_ttl: timedelta
+) -> tuple[str, Callable[[Session, Any], object]]:
+    kind, apply = APPLY[type(message)]
+    if isinstance(message, ConversationEvent):
+        apply = partial(apply_event, claim_ttl=claim_ttl)
+    return kind, apply
+
+
+def project_batch(
+    session_factory: Callable[[], Session],
+    messages: Sequence[Message],
+    retry_delays_s: Sequence[float] | None = None,
+    claim_ttl: timedelta = CLAIM_TTL,
+) -> list[Exception | None]:
+    """Applies many messages in one transaction; per message, None or why it was not stored.
+
+    One commit per batch instead of one per message is what makes the projection
+    keep up (a commit is the expensive part, on SQLite above all). Each apply is
+    idempotent, so when the batch fails as a whole (a writer race, a busy
+    database, one message a bug chokes on) it is rolled back and applied again
+    one message at a time with `project`'s bounded retries: only the message
+    that really fails is reported, the others are stored.
+    """
+    if len(messages) > 1:
+        try:
+            with session_factory() as session, session.begin():
+                for message in messages:
+                    _applier(message, claim_ttl)[1](session, message)
+        except Exception as err:  # rolled back; one by one below says which message failed
+            log.info(
+                "batch projection rolled back; applying one by one",
+                extra={"messages": len(messages), "error": type(err).__name__},
+            )
+        else:
+            for message in messages:
+                APPLIED.labels(kind=_applier(message, claim_ttl)[0]).inc()
+            return [None] * len(messages)
+    outcomes: list[Exception | None] = []
+    for message in messages:
+        try:
+            project(session_factory, message, retry_delays_s, claim_ttl)
+            outcomes.append(None)
+        except Exception as err:  # ProjectionFailed or a bug: that message is dead-lettered
+            outcomes.append(err)
+    return outcomes

@@ -10,7 +10,6 @@ read state, call them, write what they say and store the new state.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable
 from datetime import datetime
@@ -23,12 +22,14 @@ from faust.types import TableT
 from schemas import ClassifiedMention, ConversationEvent, ConversationEventKind, RoutingDecision
 from services.common.faust_runtime import (
     DeadLetters,
+    Pending,
     decode,
+    each,
+    handle_batches,
     handle_each,
     make_app,
     raw_topic,
 )
-from services.common.metrics import STAGE_SECONDS
 from services.common.organisation import Organisation, load_organisation_or_exit
 from services.common.topics import TopicNames
 from services.route import metrics
@@ -89,6 +90,7 @@ def build_app(settings: RouteSettings, organisation: Organisation | None = None)
     routed = raw_topic(app, topics.routed)
     dead_letters = DeadLetters(app, topics, "route")
     partitions = settings.topic_partitions
+    batch_max, batch_within_s = settings.batch_max, settings.batch_within_s
     sources = {topics.classified, topics.conversation_events, topics.route_signals}
     cases = _table(app, "cases", partitions)
     sla_timers = _table(app, "sla_timers", partitions)
@@ -132,30 +134,28 @@ def build_app(settings: RouteSettings, organisation: Organisation | None = None)
         if step.changed:
             store(step.case)
 
-    async def route_one(value: bytes, key: bytes | None) -> None:
-        with STAGE_SECONDS.labels(stage="route").time():
-            classified = decode(ClassifiedMention, value)
-            if not needs_routing(classified.mention):
-                metrics.NOT_ROUTED.labels(kind=classified.mention.kind).inc()
-                return
-            decision = route(classified, org, now())
-            # every output is handed to the producer first and acknowledged together:
-            # one round trip per mention, not one per output
-            pending = [await enqueue(decision)]
-            stored = last_responder.get(decision.relationship_id)
-            responder = Responder.model_validate(stored) if stored else None
-            hint = sticky_hint(decision, responder, org.routing.stickiness_minutes)
-            if hint is not None:
-                pending.append(await enqueue(hint))
-            if counts_toward_crisis(classified, org.routing.crisis):
-                at = classified.mention.ingested_at
-                counted = Signal(kind="counted", at=at, classified=classified)
-                pending.append(await enqueue_signal(CRISIS_KEY, counted))
-            await asyncio.gather(*pending)
-            for target in decision.departments:
-                metrics.ROUTED.labels(department=target.department).inc()
-            if cases.get(classified.mention.id) is None:  # a replay keeps the claims it has
-                store(open_case(decision, sla_minutes(classified, org)))
+    async def route_one(value: bytes, key: bytes | None) -> Pending:
+        """Routes one mention; its outputs are handed to the producer, their acks returned."""
+        classified = decode(ClassifiedMention, value)
+        if not needs_routing(classified.mention):
+            metrics.NOT_ROUTED.labels(kind=classified.mention.kind).inc()
+            return []
+        decision = route(classified, org, now())
+        pending = [await enqueue(decision)]
+        stored = last_responder.get(decision.relationship_id)
+        responder = Responder.model_validate(stored) if stored else None
+        hint = sticky_hint(decision, responder, org.routing.stickiness_minutes)
+        if hint is not None:
+            pending.append(await enqueue(hint))
+        if counts_toward_crisis(classified, org.routing.crisis):
+            at = classified.mention.ingested_at
+            counted = Signal(kind="counted", at=at, classified=classified)
+            pending.append(await enqueue_signal(CRISIS_KEY, counted))
+        for target in decision.departments:
+            metrics.ROUTED.labels(department=target.department).inc()
+        if cases.get(classified.mention.id) is None:  # a replay keeps the claims it has
+            store(open_case(decision, sla_minutes(classified, org)))
+        return pending
 
     async def handle_event(value: bytes, key: bytes | None) -> None:
         event = decode(ConversationEvent, value)
@@ -197,7 +197,7 @@ def build_app(settings: RouteSettings, organisation: Organisation | None = None)
             return
         await settle(apply_event(case, event, now()))
 
-    async def handle_signal(value: bytes, key: bytes | None) -> None:
+    async def handle_signal(value: bytes, key: bytes | None) -> Pending:
         message = decode(Signal, value, "invalid_route_signal")
         if message.kind == "due" and message.mention_id:
             stored = cases.get(message.mention_id)
@@ -207,6 +207,7 @@ def build_app(settings: RouteSettings, organisation: Organisation | None = None)
             await crisis_check(message)
         elif message.kind == "reply" and message.channel:
             await guideline_check(message)
+        return []  # the rare decisions a signal causes are acknowledged one by one
 
     async def crisis_check(message: Signal) -> None:
         stored = crisis_window.get(CRISIS_KEY.decode())
@@ -250,7 +251,7 @@ def build_app(settings: RouteSettings, organisation: Organisation | None = None)
 
     @app.agent(classified_topic, name="route_mentions")
     async def route_mentions(stream: faust.StreamT) -> None:
-        await handle_each(stream, route_one, dead_letters)
+        await handle_batches(stream, each(route_one), dead_letters, batch_max, batch_within_s)
 
     @app.agent(events_topic, name="follow_conversations")
     async def follow_conversations(stream: faust.StreamT) -> None:
@@ -258,7 +259,7 @@ def build_app(settings: RouteSettings, organisation: Organisation | None = None)
 
     @app.agent(signals_topic, name="act_on_signals")
     async def act_on_signals(stream: faust.StreamT) -> None:
-        await handle_each(stream, handle_signal, dead_letters)
+        await handle_batches(stream, each(handle_signal), dead_letters, batch_max, batch_within_s)
 
     @app.timer(interval=settings.tick_s)
     async def watch_deadlines() -> None:
