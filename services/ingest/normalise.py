@@ -32,13 +32,11 @@ PrintableId = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[^\x
 
 
 def _without_nul(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("contains a NUL character (U+0000)")
-    return value
+    return value.replace("\x00", "\ufffd")
 
 
-# Free text may hold any character but NUL: no platform sends one in earnest, and PostgreSQL
-# cannot store it, so history would lose the mention; it is refused at the door instead.
+# Free text may hold any character but NUL, which PostgreSQL cannot store (history would lose
+# the mention): it becomes U+FFFD here, so every stage and the database see the same text.
 NoNul = Annotated[str, AfterValidator(_without_nul)]
 
 

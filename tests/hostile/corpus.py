@@ -112,6 +112,7 @@ HOSTILE_TEXTS: dict[str, str] = {
     "json_in_text": '{"source": "x", "external_id": "injected"}',
     "path_traversal": "../../../../etc/passwd %2e%2e%2f",
     "crlf_header": "hoi\r\nX-Injected: 1\r\n\r\n<html>",
+    "slack_ping": "<!channel> <@U0123> <https://evil.example|klik hier>",
 }
 
 HOSTILE_HANDLES: dict[str, str] = {
