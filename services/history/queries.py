@@ -351,6 +351,8 @@ def keyset_page(
             at = datetime.fromisoformat(str(at_text))
         except ValueError as err:
             raise BadCursor("cursor is not one this API gave out") from err
+        if at.tzinfo is None:  # ours always carry their offset; a naive time cannot be compared
+            raise BadCursor("cursor is not one this API gave out")
         if newest_first:
             query = query.where(
                 or_(
