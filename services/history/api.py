@@ -8,6 +8,7 @@ endpoints, which need no key.
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
@@ -65,6 +66,16 @@ def create_api(context: ApiContext) -> FastAPI:
             content=Problem(error=err.error, problems=[err.problem]).model_dump(),
             headers=headers,
         )
+
+    @api.middleware("http")
+    async def _no_nul(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        # PostgreSQL refuses NUL in text, so an id or a search word with %00 became a 500.
+        if "\x00" in request.url.path or any("\x00" in v for v in request.query_params.values()):
+            problem = Problem(error="bad_request", problems=["NUL (%00) in the path or query"])
+            return JSONResponse(status_code=400, content=problem.model_dump())
+        return await call_next(request)
 
     @api.exception_handler(RequestValidationError)
     def _invalid(_request: Request, err: RequestValidationError) -> Response:
