@@ -259,8 +259,14 @@ class ConversationEvent(Contract):
     at: UtcDatetime
 
 
+# A letter carries its original base64-encoded and must still fit Kafka's default 1 MB message
+# limit, or it is refused and the record of the bad input is lost: longer input is cut here.
+DEAD_LETTER_MAX_ORIGINAL = 512 * 1024
+
+
 class DeadLetter(Contract):
-    """Input a stage could not handle, with the reason and the bytes exactly as received."""
+    """Input a stage could not handle, with the reason and the bytes exactly as received
+    (the first `DEAD_LETTER_MAX_ORIGINAL` of them; `detail` says when they were cut)."""
 
     schema_version: Literal[1] = 1
     stage: str
@@ -287,6 +293,11 @@ class DeadLetter(Contract):
         key: bytes | None = None,
         at: datetime,
     ) -> DeadLetter:
+        if len(original) > DEAD_LETTER_MAX_ORIGINAL:
+            detail = (
+                f"original cut to {DEAD_LETTER_MAX_ORIGINAL} of {len(original)} bytes; {detail}"
+            )
+            original = original[:DEAD_LETTER_MAX_ORIGINAL]
         return cls(
             stage=stage,
             reason=reason,

@@ -7,11 +7,15 @@ endpoints, which need no key.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, FastAPI, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
 
 from services.history import queries
@@ -63,6 +67,23 @@ def create_api(context: ApiContext) -> FastAPI:
             content=Problem(error=err.error, problems=[err.problem]).model_dump(),
             headers=headers,
         )
+
+    @api.middleware("http")
+    async def _no_nul(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        # PostgreSQL refuses NUL in text, so an id or a search word with %00 became a 500.
+        if "\x00" in request.url.path or any("\x00" in v for v in request.query_params.values()):
+            problem = Problem(error="bad_request", problems=["NUL (%00) in the path or query"])
+            return JSONResponse(status_code=400, content=problem.model_dump())
+        return await call_next(request)
+
+    @api.exception_handler(RequestValidationError)
+    def _invalid(_request: Request, err: RequestValidationError) -> Response:
+        # FastAPI's own 422, but as ASCII JSON: the echoed input may hold a lone surrogate
+        # (valid JSON escape, not encodable as UTF-8), which made the default answer a 500.
+        body = json.dumps({"detail": jsonable_encoder(err.errors())}, ensure_ascii=True)
+        return Response(body, status_code=422, media_type="application/json")
 
     @api.exception_handler(BadCursor)
     def _bad_cursor(_request: Request, err: BadCursor) -> JSONResponse:

@@ -123,7 +123,8 @@ def audit(
     query = select(AuditRow).order_by(AuditRow.id.desc()).limit(limit + 1)
     if cursor is not None:
         [last] = decode_cursor(cursor, 1)
-        if not isinstance(last, int):
+        # bool is an int to Python; a number past 64 bits overflows the database's integer
+        if not isinstance(last, int) or isinstance(last, bool) or not 0 <= last < 2**63:
             raise BadCursor("cursor is not one this API gave out")
         query = query.where(AuditRow.id < last)
     with ctx.readers() as session:

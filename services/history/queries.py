@@ -269,6 +269,9 @@ def conversation(
     items = timeline_items(mention_list, event_list, notices)
     if cursor is not None:
         after = tuple(decode_cursor(cursor, 3))
+        at, rank, last_id = after  # compared with (str, int, str) keys: other types would raise
+        if not (isinstance(at, str) and type(rank) is int and isinstance(last_id, str)):
+            raise BadCursor("cursor is not one this API gave out")
         items = [i for i in items if _timeline_key(i) > after]
     page = items[:limit]
     next_cursor = encode_cursor(list(_timeline_key(page[-1]))) if len(items) > limit else None
@@ -352,6 +355,8 @@ def keyset_page(
             at = datetime.fromisoformat(str(at_text))
         except ValueError as err:
             raise BadCursor("cursor is not one this API gave out") from err
+        if at.tzinfo is None:  # ours always carry their offset; a naive time cannot be compared
+            raise BadCursor("cursor is not one this API gave out")
         if newest_first:
             query = query.where(
                 or_(

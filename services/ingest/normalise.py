@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from schemas import Author, Mention
 from schemas.messages import Slug, UtcDatetime
@@ -31,13 +31,22 @@ from services.ingest.text import html_to_text
 PrintableId = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$")]
 
 
+def _without_nul(value: str) -> str:
+    return value.replace("\x00", "\ufffd")
+
+
+# Free text may hold any character but NUL, which PostgreSQL cannot store (history would lose
+# the mention): it becomes U+FFFD here, so every stage and the database see the same text.
+NoNul = Annotated[str, AfterValidator(_without_nul)]
+
+
 class IncomingAuthor(BaseModel):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
     id: PrintableId
     handle: PrintableId
-    display_name: str | None = Field(default=None, max_length=300)
-    profile_url: str | None = Field(default=None, max_length=2000)
+    display_name: NoNul | None = Field(default=None, max_length=300)
+    profile_url: NoNul | None = Field(default=None, max_length=2000)
     followers: int | None = Field(default=None, ge=0)
 
 
@@ -49,11 +58,11 @@ class IncomingMention(BaseModel):
     source: Slug
     external_id: PrintableId
     author: IncomingAuthor | None = None
-    text: str = Field(default="", max_length=100_000)
+    text: NoNul = Field(default="", max_length=100_000)
     created_at: UtcDatetime | None = None
-    url: str | None = Field(default=None, max_length=2000)
+    url: NoNul | None = Field(default=None, max_length=2000)
     in_reply_to: PrintableId | None = None
-    lang: str | None = Field(default=None, max_length=16)
+    lang: NoNul | None = Field(default=None, max_length=16)
     thread_root: PrintableId | None = None
     kind: Literal["post", "repost", "edit", "delete"] = "post"
     edited_at: UtcDatetime | None = None

@@ -47,7 +47,9 @@ def email_for(
     message = EmailMessage()
     domain = sender.rsplit("@", 1)[-1]
     prefix = "[!] " if notice.urgent else ""
-    message["Subject"] = f"{prefix}{notice.title}: {notice.author}"[:200]
+    # The author's display name is theirs to choose: line breaks in it must not break (or add)
+    # headers, so the subject is one line whatever it holds.
+    message["Subject"] = " ".join(f"{prefix}{notice.title}: {notice.author}".split())[:200]
     message["From"] = sender
     message["To"] = ", ".join(recipients)
     message["Date"] = format_datetime(now)

@@ -43,4 +43,5 @@ def slack_payload(notice: Notice) -> dict[str, Any]:
                 ],
             }
         )
-    return {"text": plain_text(notice)[:4000], "blocks": blocks}
+    # The fallback text is mrkdwn too: unescaped, "<!channel>" in a mention would ping everyone.
+    return {"text": escape(plain_text(notice))[:4000], "blocks": blocks}
