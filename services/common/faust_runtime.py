@@ -12,7 +12,8 @@ import logging
 import re
 import time
 import weakref
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, TypeVar, cast
 
@@ -72,7 +73,9 @@ def make_app(service: str, settings: CommonSettings) -> faust.App:
         broker_commit_every=100,
         broker_commit_interval=1.0,
     )
-    watch_consumer_lag(app, settings.kafka_bootstrap, settings.lag_interval_s)
+    watch_consumer_lag(
+        app, settings.kafka_bootstrap, settings.lag_interval_s, settings.stall_timeout_s
+    )
     return app
 
 
@@ -160,21 +163,64 @@ def each(handler: Callable[[bytes, bytes | None], Awaitable[Pending]]) -> BatchH
     """
 
     async def handle(events: Sequence[EventT]) -> list[Pending | BaseException]:
-        outcomes: list[Pending | BaseException] = []
-        for event in events:
-            _current_event.set(weakref.ref(event))
-            value, key = value_of(event), event.message.key
-            bound = CURRENT_MENTION.set(correlation_id(value))
-            try:
-                outcomes.append(await handler(value, key if isinstance(key, bytes) else None))
-            except Exception as err:  # judged by handle_batches: dead letter, stream goes on
-                outcomes.append(err)
-            finally:
-                CURRENT_MENTION.reset(bound)
+        outcomes = [await run_as_current(handler, event) for event in events]
         _current_event.set(None)
         return outcomes
 
     return handle
+
+
+def by_key(handler: Callable[[bytes, bytes | None], Awaitable[Pending]]) -> BatchHandler:
+    """Like `each`, but events with different keys are handled at the same time.
+
+    Why: a stage whose handler must await its own effects (notify waits for its
+    ledger marks and for HTTP and SMTP targets) would otherwise pay one round
+    trip after another per event. Events with the same key (one relationship)
+    still run one after the other, in offset order, so a person's conversation
+    keeps its order downstream. Every lane is its own task with its own copy of
+    the context, so each sees its own current event and mention id.
+    """
+
+    async def handle(events: Sequence[EventT]) -> list[Pending | BaseException]:
+        outcomes: list[Pending | BaseException] = [[] for _ in events]
+        lanes: dict[bytes | None, list[int]] = {}
+        for n, event in enumerate(events):
+            key = event.message.key
+            lanes.setdefault(key if isinstance(key, bytes) else None, []).append(n)
+
+        async def run_lane(indices: list[int]) -> None:
+            for n in indices:
+                outcomes[n] = await run_as_current(handler, events[n])
+
+        await asyncio.gather(*(run_lane(indices) for indices in lanes.values()))
+        return outcomes
+
+    return handle
+
+
+@contextmanager
+def as_current(event: EventT) -> Iterator[None]:
+    """`event` is Faust's current event inside the block (in this task's context)."""
+    bound = _current_event.set(weakref.ref(event))
+    try:
+        yield
+    finally:
+        _current_event.reset(bound)
+
+
+async def run_as_current(
+    handler: Callable[[bytes, bytes | None], Awaitable[Pending]], event: EventT
+) -> Pending | BaseException:
+    """Runs `handler` with `event` as Faust's current event; its error is returned, not raised."""
+    _current_event.set(weakref.ref(event))
+    value, key = value_of(event), event.message.key
+    bound = CURRENT_MENTION.set(correlation_id(value))
+    try:
+        return await handler(value, key if isinstance(key, bytes) else None)
+    except Exception as err:  # judged by handle_batches: dead letter, stream goes on
+        return err
+    finally:
+        CURRENT_MENTION.reset(bound)
 
 
 async def handle_batches(

@@ -12,7 +12,7 @@ import json
 import logging
 import os
 import signal
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -20,7 +20,7 @@ from typing import Any
 import faust
 import httpx
 from faust import current_event
-from faust.types import TP, TableT, TopicT
+from faust.types import TP, EventT, TableT, TopicT
 from faust.types.core import K, V
 from mode import BaseSignalT
 from prometheus_client import Counter, Histogram
@@ -35,13 +35,17 @@ from schemas import (
 )
 from services.common.faust_runtime import (
     DeadLetters,
+    Pending,
     Rejected,
+    as_current,
+    by_key,
     decode,
+    handle_batches,
     handle_each,
     make_app,
     raw_topic,
 )
-from services.common.metrics import DEAD_LETTERS, STAGE_SECONDS
+from services.common.metrics import DEAD_LETTERS
 from services.common.organisation import load_organisation_or_exit
 from services.common.topics import TopicNames
 from services.notify.audit import DELIVERY_ID_HEADER, QueueAudit
@@ -151,6 +155,7 @@ def build_app(settings: NotifySettings) -> faust.App:
         breaker_cooldown_s=settings.breaker_cooldown_s,
         rate_per_second=settings.rate_per_second,
         rate_burst=settings.rate_burst,
+        per_target_at_once=settings.per_target_at_once,
     )
     smtp = SmtpServer(
         settings.smtp_host,
@@ -439,17 +444,37 @@ def build_app(settings: NotifySettings) -> faust.App:
         revoked: set[TP] = args[0]
         offsets.forget({tp.partition for tp in revoked if tp.topic == topics.routed})
 
-    async def notify_one(value: bytes, key: bytes | None) -> None:
-        event = current_event()
-        if event is not None and event.message.topic == topics.routed:
-            gap = await skipped_before(event.message.partition, event.message.offset)
-            if gap is not None:
-                try:
-                    await handle_skipped(gap)
-                except BaseException:
-                    offsets.unread(gap)
-                    raise
+    async def read_skipped_before(event: EventT) -> None:
+        """Handles first what Faust skipped before this event, if it did (see `gaps.py`)."""
+        if event.message.topic != topics.routed:
+            return
+        gap = await skipped_before(event.message.partition, event.message.offset)
+        if gap is None:
+            return
+        with as_current(event):  # table writes go to this partition's changelog
+            try:
+                await handle_skipped(gap)
+            except BaseException:
+                offsets.unread(gap)
+                raise
+
+    async def notify_pending(value: bytes, key: bytes | None) -> Pending:
         await notify_decision(value, key)
+        return []  # notify awaits its effects itself: the ledger needs them acknowledged
+
+    deliver_by_key = by_key(notify_pending)
+
+    async def notify_batch(events: Sequence[EventT]) -> list[Pending | BaseException]:
+        """Gaps are checked in offset order first; then relationships are notified side by side."""
+        failed: dict[int, BaseException] = {}
+        for n, event in enumerate(events):
+            try:
+                await read_skipped_before(event)
+            except Exception as err:  # this event is dead-lettered, as if it had failed itself
+                failed[n] = err
+        rest = [event for n, event in enumerate(events) if n not in failed]
+        outcomes = iter(await deliver_by_key(rest))
+        return [failed[n] if n in failed else next(outcomes) for n in range(len(events))]
 
     async def skipped_before(partition: int, offset: int) -> Gap | None:
         """The offsets Faust skipped before this one, if it did (see `gaps.py`)."""
@@ -486,35 +511,35 @@ def build_app(settings: NotifySettings) -> faust.App:
                 )
 
     async def notify_decision(value: bytes, key: bytes | None) -> None:
-        with STAGE_SECONDS.labels(stage="notify").time():
-            decision = decode(RoutingDecision, value)
-            unknown = [
-                r.department for r in decision.departments if r.department not in department_topics
-            ]
-            if unknown:
-                raise Rejected("unknown_department", ", ".join(unknown))
-            stored = {
-                job.key: (job, delivered.get(job.key))
-                for job in jobs_for(decision, datetime.now(UTC))
-            }
-            todo = [
-                (job, next_step(state), marked_at(state))
-                for job, state in stored.values()
-                if next_step(state) != Next.SKIP
-            ]
-            if not todo:
-                return
-            await mark_in_flight([job.key for job, _, _ in todo])
-            results = await asyncio.gather(
-                *(run(job, step, since, value, key) for job, step, since in todo),
-                return_exceptions=True,
-            )
-            for result in results:
-                if isinstance(result, BaseException):
-                    raise result
+        decision = decode(RoutingDecision, value)
+        unknown = [
+            r.department for r in decision.departments if r.department not in department_topics
+        ]
+        if unknown:
+            raise Rejected("unknown_department", ", ".join(unknown))
+        stored = {
+            job.key: (job, delivered.get(job.key)) for job in jobs_for(decision, datetime.now(UTC))
+        }
+        todo = [
+            (job, next_step(state), marked_at(state))
+            for job, state in stored.values()
+            if next_step(state) != Next.SKIP
+        ]
+        if not todo:
+            return
+        await mark_in_flight([job.key for job, _, _ in todo])
+        results = await asyncio.gather(
+            *(run(job, step, since, value, key) for job, step, since in todo),
+            return_exceptions=True,
+        )
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
 
     @app.agent(routed, name="notify_departments")
     async def notify_departments(stream: faust.StreamT) -> None:
-        await handle_each(stream, notify_one, dead_letters)
+        await handle_batches(
+            stream, notify_batch, dead_letters, settings.decisions_at_once, settings.batch_within_s
+        )
 
     return app

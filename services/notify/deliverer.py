@@ -26,6 +26,9 @@ MAX_RATE_WAITS = 1000  # a bucket always frees a token eventually; this only bou
 class Guard:
     breaker: CircuitBreaker
     bucket: TokenBucket
+    in_flight: (
+        asyncio.Semaphore
+    )  # notify handles decisions side by side: bound what one target gets
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ class Deliverer:
     breaker_cooldown_s: float
     rate_per_second: float
     rate_burst: int
+    per_target_at_once: int = 2
     clock: Callable[[], float] = time.monotonic
     rng: random.Random = field(default_factory=random.Random)
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
@@ -60,6 +64,7 @@ class Deliverer:
             self.guards[key] = Guard(
                 CircuitBreaker(self.breaker_threshold, self.breaker_cooldown_s),
                 TokenBucket(rate, burst),
+                asyncio.Semaphore(self.per_target_at_once),
             )
         return self.guards[key]
 
@@ -77,8 +82,9 @@ class Deliverer:
                 if not made:
                     made.append(Attempt(number, False, None, CIRCUIT_OPEN, retryable=False))
                 return Outcome(made, circuit_open=True)
-            await self._take_token(guard.bucket)
-            attempt = await once(number)
+            async with guard.in_flight:
+                await self._take_token(guard.bucket)
+                attempt = await once(number)
             made.append(attempt)
             if attempt.ok:
                 guard.breaker.success()

@@ -38,6 +38,24 @@ class NotifySettings(CommonSettings):
         description="Default messages per second per push target (a department can set its own).",
     )
     rate_burst: int = Field(default=20, ge=1, validation_alias="WEBCARE_NOTIFY_RATE_BURST")
+    per_target_at_once: int = Field(
+        default=2,
+        ge=1,
+        le=100,
+        validation_alias="WEBCARE_NOTIFY_PER_TARGET_AT_ONCE",
+        description="Requests (or SMTP sessions) one push target gets at the same time.",
+    )
+    decisions_at_once: int = Field(
+        default=64,
+        ge=1,
+        le=10_000,
+        validation_alias="WEBCARE_NOTIFY_DECISIONS_AT_ONCE",
+        description=(
+            "Routing decisions handled side by side (one per relationship). It also bounds"
+            " what a crash leaves in doubt: a push target that does not deduplicate on the"
+            " idempotency key may get a repeat of at most twice this many per crash."
+        ),
+    )
     api_base_url: str = Field(
         default="http://127.0.0.1:8000",
         validation_alias="WEBCARE_PUBLIC_API_URL",

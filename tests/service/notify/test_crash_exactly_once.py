@@ -27,9 +27,12 @@ from tests.service.notify.servers import FlakyHttpServer, RecordingSmtpServer
 pytestmark = [pytest.mark.kafka, pytest.mark.timeout(600)]
 
 BURST = 200
-# Faust runs one decision at a time per worker; when it dies, the decision being handled and
-# the one before it (whose done markers may not have reached the changelog yet) are in doubt.
-MAX_IN_DOUBT_DECISIONS = 2
+# The notifier handles up to this many decisions side by side (WEBCARE_NOTIFY_DECISIONS_AT_ONCE);
+# when it dies, that batch and the one before it (whose done markers may not have reached the
+# changelog yet) are in doubt.
+AT_ONCE = 8
+MAX_IN_DOUBT_DECISIONS = 2 * AT_ONCE
+AT_ONCE_ENV = {"WEBCARE_NOTIFY_DECISIONS_AT_ONCE": str(AT_ONCE)}
 HTTP_TARGETS = ("hook", "slack", "teams")  # the department's webhook and two chat webhooks
 WAIT_S = 300.0
 
@@ -92,7 +95,7 @@ def test_sigkill_mid_burst_delivers_every_mention_exactly_once(
     smtp_target: RecordingSmtpServer,
 ) -> None:
     notifier = notifier_factory(push=push_config(http_target))
-    first = notifier.start()
+    first = notifier.start(**AT_ONCE_ENV)
     produce_decisions(
         notifier.bootstrap, notifier.topics.routed, [decision(n) for n in range(BURST)]
     )
@@ -106,7 +109,7 @@ def test_sigkill_mid_burst_delivers_every_mention_exactly_once(
     notifier.kill()
     assert started <= len(http_target.received()) < len(HTTP_TARGETS) * BURST, "kill mid-burst"
 
-    notifier.start()
+    notifier.start(**AT_ONCE_ENV)
     queue = wait_until_all_arrived(notifier, http_target, smtp_target, push=True)
     assert notifier.stop() == 0
     assert_exactly_once(queue, http_target, smtp_target, push=True)
@@ -128,7 +131,7 @@ def test_a_crash_between_effect_and_record_is_settled_without_a_second_delivery(
     """The worst moment: the effect happened, its done marker not yet. The failpoint SIGKILLs
     the notifier exactly there, so the restart must settle a delivery in doubt."""
     notifier = notifier_factory(push=push_config(http_target) if push else {}, webhook=push)
-    first = notifier.start(WEBCARE_NOTIFY_FAILPOINT="after_effect:157")
+    first = notifier.start(WEBCARE_NOTIFY_FAILPOINT="after_effect:157", **AT_ONCE_ENV)
     produce_decisions(
         notifier.bootstrap, notifier.topics.routed, [decision(n) for n in range(BURST)]
     )
@@ -136,7 +139,7 @@ def test_a_crash_between_effect_and_record_is_settled_without_a_second_delivery(
     assert first.process.wait(timeout=WAIT_S) == -9, first.log_tail()
 
     metrics_port = free_port()
-    notifier.start(WEBCARE_NOTIFY_METRICS_PORT=str(metrics_port))
+    notifier.start(WEBCARE_NOTIFY_METRICS_PORT=str(metrics_port), **AT_ONCE_ENV)
     queue = wait_until_all_arrived(notifier, http_target, smtp_target, push)
     settled = in_doubt_counts(f"http://127.0.0.1:{metrics_port}/metrics")
     assert notifier.stop() == 0

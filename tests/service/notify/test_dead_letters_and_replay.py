@@ -59,6 +59,7 @@ def test_failures_open_the_circuit_dead_letter_and_replay_delivers_once(
         WEBCARE_NOTIFY_ATTEMPTS="2",
         WEBCARE_NOTIFY_BREAKER_THRESHOLD="3",
         WEBCARE_NOTIFY_BREAKER_COOLDOWN_S="600",
+        WEBCARE_NOTIFY_DECISIONS_AT_ONCE="1",  # one at a time, so the failures come in order
     )
     http_target.down = True
     notifier.start()
