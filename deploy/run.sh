@@ -49,10 +49,11 @@ else
   admin_key_note="admin key   from WEBCARE_ADMIN_KEY"
 fi
 
-for service in "${services[@]}"; do
-  "$bin/python" -m "services.$service" >>"$logs/$service.log" 2>&1 &
-  echo $! >"$run_dir/$service.pid"
-done
+start_service() {
+  "$bin/python" -m "services.$1" >>"$logs/$1.log" 2>&1 &
+  echo $! >"$run_dir/$1.pid"
+}
+for service in "${services[@]}"; do start_service "$service"; done
 
 wait_http() {  # url, name: bounded wait for a health endpoint
   for _ in $(seq 1 120); do
@@ -90,8 +91,16 @@ fi
 while true; do
   for service in "${services[@]}"; do
     [ -f "$run_dir/$service.pid" ] || exit 0  # `make stop` took the services down
-    if ! kill -0 "$(cat "$run_dir/$service.pid")" 2>/dev/null; then
-      echo "$service exited; last lines of $logs/$service.log:" >&2
+    pid="$(cat "$run_dir/$service.pid")"
+    if ! kill -0 "$pid" 2>/dev/null; then
+      code=0
+      wait "$pid" 2>/dev/null || code=$?
+      if [ "$code" -eq 75 ]; then  # a stalled partition: restart it (services/common/lag.py)
+        echo "$service found a stalled partition and exited; restarting it" >&2
+        start_service "$service"
+        continue
+      fi
+      echo "$service exited ($code); last lines of $logs/$service.log:" >&2
       tail -n 20 "$logs/$service.log" >&2
       exit 1
     fi

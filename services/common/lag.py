@@ -5,15 +5,29 @@ processor runs a `ConsumerLagMonitor` next to its agents: every few seconds it
 asks the broker for the end offsets of the topics the app's agents read and
 for the group's committed offsets, and sets
 `webcare_consumer_lag_messages{group, topic}` to the sum over partitions.
-The arithmetic (`lag_per_topic`) is pure and unit-tested; the broker calls run
-in a worker thread with kafka-python so the event loop never waits on them.
+The arithmetic (`lag_per_topic`, `StallWatch`) is pure and unit-tested; the
+broker calls run in a worker thread with kafka-python so the event loop never
+waits on them.
+
+The same poll watches for stalled partitions. Now and then, after a broker
+restart, a Faust worker stops fetching one partition and never resumes on its
+own (faust-streaming issues #175 and #523; seen in tests/chaos). The stages are
+crash-safe by design (at-least-once, idempotent effects), so the cure is the
+crash-only one: when a partition assigned to this worker has messages waiting
+and its committed offset has not moved for `stall_timeout_s`, the worker says
+so and exits with `STALLED_EXIT_CODE`; its supervisor (`make run`, the
+containers' restart policy) starts it again and it resumes from the committed
+offset.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import time
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import faust
@@ -31,6 +45,7 @@ CONSUMER_LAG = Gauge(
     " summed over partitions).",
     ["group", "topic"],
 )
+STALLED_EXIT_CODE = 75  # EX_TEMPFAIL: "try again", which is what the supervisor does
 LAG_POLL_FAILURES = Counter(
     "webcare_consumer_lag_poll_failures_total",
     "Times the consumer-lag monitor could not read offsets from the broker.",
@@ -57,6 +72,38 @@ def lag_per_topic(
         done = start if position is None or position < start else position
         lag[partition.topic] = lag.get(partition.topic, 0) + max(end - done, 0)
     return lag
+
+
+@dataclass
+class StallWatch:
+    """Remembers since when each partition has had messages waiting at the same committed offset."""
+
+    timeout_s: float
+    _since: dict[TopicPartition, tuple[int, float]] = field(default_factory=dict)
+
+    def observe(
+        self,
+        now: float,
+        end_offsets: Mapping[TopicPartition, int],
+        committed: Mapping[TopicPartition, int | None],
+        assigned: Iterable[TopicPartition],
+    ) -> list[TopicPartition]:
+        """The assigned partitions stalled for at least `timeout_s` as of `now` (monotonic)."""
+        stalled: list[TopicPartition] = []
+        watched: dict[TopicPartition, tuple[int, float]] = {}
+        for partition in assigned:
+            end = end_offsets.get(partition)
+            position = committed.get(partition)
+            if end is None or position is None or position >= end:
+                continue  # nothing waiting (or never committed: the lag gauge shows that)
+            offset, since = self._since.get(partition, (position, now))
+            if offset != position:
+                offset, since = position, now  # it moved: watch again from here
+            watched[partition] = (offset, since)
+            if now - since >= self.timeout_s:
+                stalled.append(partition)
+        self._since = watched
+        return stalled
 
 
 def agent_topics(app: faust.App) -> list[str]:
@@ -96,6 +143,15 @@ class OffsetReader:
         return self._consumer, self._admin
 
     def lag(self, topics: Iterable[str]) -> dict[str, int]:
+        end, committed, beginning = self.offsets(topics)
+        return lag_per_topic(end, committed, beginning)
+
+    def offsets(
+        self, topics: Iterable[str]
+    ) -> tuple[
+        dict[TopicPartition, int], dict[TopicPartition, int | None], dict[TopicPartition, int]
+    ]:
+        """End, committed and beginning offsets of every partition of `topics`."""
         consumer, admin = self._clients()
         partitions = [
             TopicPartition(topic, number)
@@ -103,7 +159,7 @@ class OffsetReader:
             for number in sorted(consumer.partitions_for_topic(topic) or ())
         ]
         if not partitions:
-            return {}
+            return {}, {}, {}
         end = consumer.end_offsets(partitions, timeout_ms=10_000)
         beginning = consumer.beginning_offsets(partitions, timeout_ms=10_000)
         offsets: Mapping[TopicPartition, Any] = admin.list_group_offsets(self.group).get(
@@ -113,7 +169,7 @@ class OffsetReader:
             tp: (meta.offset if meta is not None and meta.offset >= 0 else None)
             for tp, meta in offsets.items()
         }
-        return lag_per_topic(end, committed, beginning)
+        return end, committed, beginning
 
     def close(self) -> None:
         for client in (self._consumer, self._admin):
@@ -122,14 +178,44 @@ class OffsetReader:
         self._consumer = self._admin = None
 
 
-async def poll_consumer_lag(app: faust.App, reader: OffsetReader, interval_s: float) -> None:
+def assigned_partitions(app: faust.App) -> list[TopicPartition]:
+    """The partitions of its input topics the group gave this worker (none before it has any)."""
+    try:
+        assignment = app.consumer.assignment()
+    except (AttributeError, RuntimeError):  # the consumer is not started yet
+        return []
+    return [TopicPartition(tp.topic, tp.partition) for tp in assignment]
+
+
+def exit_stalled(group: str, stalled: list[TopicPartition], timeout_s: float) -> None:
+    """Crash-only recovery of a stalled partition: see the module docstring."""
+    log.error(
+        "partitions stalled: exiting for the supervisor to restart this worker",
+        extra={
+            "group": group,
+            "partitions": ", ".join(f"{tp.topic}[{tp.partition}]" for tp in stalled),
+            "stalled_for_s": timeout_s,
+            "exit_code": STALLED_EXIT_CODE,
+        },
+    )
+    logging.shutdown()
+    os._exit(STALLED_EXIT_CODE)  # not SystemExit: a wedged consumer can hang a clean shutdown
+
+
+async def poll_consumer_lag(
+    app: faust.App, reader: OffsetReader, interval_s: float, stall_timeout_s: float = 0.0
+) -> None:
     """Keeps the lag gauge current until the app stops; a failed poll is counted, never fatal."""
     group = reader.group
     failing = False
+    watch = StallWatch(stall_timeout_s)
     try:
         while not app.should_stop:
             try:
-                lag = await asyncio.to_thread(reader.lag, agent_topics(app))
+                end, committed, beginning = await asyncio.to_thread(
+                    reader.offsets, agent_topics(app)
+                )
+                lag = lag_per_topic(end, committed, beginning)
             except (KafkaError, OSError, ValueError, AssertionError) as err:
                 # Monitoring must never stop the worker: count it, say it once, retry later.
                 LAG_POLL_FAILURES.labels(group=group).inc()
@@ -141,18 +227,25 @@ async def poll_consumer_lag(app: faust.App, reader: OffsetReader, interval_s: fl
                 failing = False
                 for topic, messages in lag.items():
                     CONSUMER_LAG.labels(group=group, topic=topic).set(messages)
+                if stall_timeout_s > 0:
+                    assigned = assigned_partitions(app)
+                    stalled = watch.observe(time.monotonic(), end, committed, assigned)
+                    if stalled:
+                        exit_stalled(group, stalled, stall_timeout_s)
             await asyncio.sleep(interval_s)
     finally:
         reader.close()
 
 
-def watch_consumer_lag(app: faust.App, bootstrap: str, interval_s: float) -> None:
-    """Starts the lag poll with the app's worker (an app task); interval 0 turns it off."""
+def watch_consumer_lag(
+    app: faust.App, bootstrap: str, interval_s: float, stall_timeout_s: float = 0.0
+) -> None:
+    """Starts the lag poll (and stall watch) with the app's worker; interval 0 turns it off."""
     if interval_s <= 0:
         return
     reader = OffsetReader(bootstrap, app.conf.id)
 
     async def consumer_lag() -> None:
-        await poll_consumer_lag(app, reader, interval_s)
+        await poll_consumer_lag(app, reader, interval_s, stall_timeout_s)
 
     app.task(consumer_lag)

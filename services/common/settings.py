@@ -43,6 +43,15 @@ class CommonSettings(BaseSettings):
     lag_interval_s: float = Field(
         default=10.0, ge=0, description="Seconds between consumer-lag polls; 0 turns them off."
     )
+    stall_timeout_s: float = Field(
+        default=300.0,
+        ge=0,
+        description=(
+            "A partition of this worker with messages waiting whose committed offset has not"
+            " moved for this long is stalled: the worker exits 75 for its supervisor to"
+            " restart it. 0 turns the watch off."
+        ),
+    )
     batch_max: int = Field(
         default=500,
         ge=1,

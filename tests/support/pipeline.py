@@ -18,6 +18,7 @@ import yaml
 from kafka import KafkaConsumer, TopicPartition
 
 from services.common.kafka import ensure_topics
+from services.common.lag import STALLED_EXIT_CODE
 from services.common.organisation import load_organisation
 from services.common.topics import TopicNames
 from tests.conftest import free_port
@@ -38,6 +39,7 @@ class Pipeline:
     database_url: str
     extra_env: Mapping[str, str] = field(default_factory=dict)
     processes: dict[str, ServiceProcess] = field(default_factory=dict)
+    revived: list[str] = field(default_factory=list)  # restarted after a stall, as make run does
 
     def __post_init__(self) -> None:
         config = yaml.safe_load(EXAMPLE_CONFIG.read_text(encoding="utf-8"))
@@ -99,8 +101,20 @@ class Pipeline:
         self.kill(name)
         self.start(name)
 
+    def revive_stalled(self) -> list[str]:
+        """Restarts the services that exited 75 (a stalled partition), as `make run` does."""
+        revived = []
+        for name, service in list(self.processes.items()):
+            process = service.process
+            if process is not None and process.poll() == STALLED_EXIT_CODE:
+                self.revived.append(name)
+                self.start(name)
+                revived.append(name)
+        return revived
+
     def dead(self) -> dict[str, str]:
         """Services that exited on their own, with the end of their log."""
+        self.revive_stalled()
         return {
             name: process.log_tail()
             for name, process in self.processes.items()

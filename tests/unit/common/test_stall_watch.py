@@ -1,0 +1,40 @@
+"""The stall watch: a partition with messages waiting whose committed offset does not move."""
+
+from __future__ import annotations
+
+from kafka import TopicPartition
+
+from services.common.lag import StallWatch
+
+A0, A1 = TopicPartition("a", 0), TopicPartition("a", 1)
+
+
+def test_waiting_messages_at_the_same_offset_for_the_timeout_is_a_stall() -> None:
+    watch = StallWatch(timeout_s=60)
+    assert watch.observe(0.0, {A0: 10}, {A0: 4}, [A0]) == []
+    assert watch.observe(59.0, {A0: 12}, {A0: 4}, [A0]) == []
+    assert watch.observe(60.0, {A0: 12}, {A0: 4}, [A0]) == [A0]
+
+
+def test_a_moving_offset_starts_the_watch_again() -> None:
+    watch = StallWatch(timeout_s=60)
+    watch.observe(0.0, {A0: 10}, {A0: 4}, [A0])
+    assert watch.observe(50.0, {A0: 10}, {A0: 5}, [A0]) == []  # progress at 50 s
+    assert watch.observe(100.0, {A0: 10}, {A0: 5}, [A0]) == []
+    assert watch.observe(110.0, {A0: 10}, {A0: 5}, [A0]) == [A0]
+
+
+def test_nothing_waiting_is_never_a_stall() -> None:
+    watch = StallWatch(timeout_s=60)
+    for now in (0.0, 100.0, 1000.0):
+        assert watch.observe(now, {A0: 10}, {A0: 10}, [A0]) == []  # caught up
+        assert watch.observe(now, {A1: 10}, {A1: None}, [A1]) == []  # never committed
+
+
+def test_only_this_workers_partitions_count_and_a_caught_up_one_is_forgotten() -> None:
+    watch = StallWatch(timeout_s=60)
+    watch.observe(0.0, {A0: 10, A1: 10}, {A0: 4, A1: 4}, [A0])
+    assert watch.observe(70.0, {A0: 10, A1: 10}, {A0: 4, A1: 4}, [A0]) == [A0]  # A1: not ours
+    watch.observe(80.0, {A0: 10}, {A0: 10}, [A0])  # caught up at 80 s
+    assert watch.observe(90.0, {A0: 11}, {A0: 10}, [A0]) == []  # waiting again, since 90 s
+    assert watch.observe(150.0, {A0: 11}, {A0: 10}, [A0]) == [A0]
