@@ -9,29 +9,16 @@ from pathlib import Path
 import pytest
 import yaml
 
-from schemas import Author, ClassifiedMention, DeadLetter, Mention
+from schemas import ClassifiedMention, DeadLetter
 from services.classify.artifacts import ensure_current
 from services.common.kafka import ensure_topics
 from services.common.topics import TopicNames
+from tests.service.classify.conftest import raw_mention
 from tests.support.kafka_reading import produce, read_topic
 from tests.support.processes import ServiceProcess
-from tests.unit.factories import EXAMPLE_CONFIG, NOW
+from tests.unit.factories import EXAMPLE_CONFIG
 
 pytestmark = pytest.mark.kafka
-
-
-def raw_mention(external_id: str, text: str) -> Mention:
-    return Mention(
-        id=f"x:{external_id}",
-        source="x",
-        external_id=external_id,
-        relationship_id=f"rel-{external_id}",
-        thread_id=f"x:{external_id}",
-        author=Author(id="u1", handle="anna"),
-        text=text,
-        created_at=NOW,
-        ingested_at=NOW,
-    )
 
 
 @pytest.fixture
