@@ -88,19 +88,21 @@ class StallWatch:
         committed: Mapping[TopicPartition, int | None],
         assigned: Iterable[TopicPartition],
     ) -> list[TopicPartition]:
-        """The assigned partitions stalled for at least `timeout_s` as of `now` (monotonic)."""
+        """The partitions stalled for at least `timeout_s` as of `now` (monotonic) that are
+        this worker's, or all of them while it has none: a worker stuck before it got its
+        partitions (e.g. started as the broker went away) is as stuck as one that lost them."""
+        mine = set(assigned)
         stalled: list[TopicPartition] = []
         watched: dict[TopicPartition, tuple[int, float]] = {}
-        for partition in assigned:
-            end = end_offsets.get(partition)
+        for partition, end in end_offsets.items():
             position = committed.get(partition)
-            if end is None or position is None or position >= end:
+            if position is None or position >= end:
                 continue  # nothing waiting (or never committed: the lag gauge shows that)
             offset, since = self._since.get(partition, (position, now))
             if offset != position:
                 offset, since = position, now  # it moved: watch again from here
             watched[partition] = (offset, since)
-            if now - since >= self.timeout_s:
+            if now - since >= self.timeout_s and (not mine or partition in mine):
                 stalled.append(partition)
         self._since = watched
         return stalled

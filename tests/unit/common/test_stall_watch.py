@@ -38,3 +38,10 @@ def test_only_this_workers_partitions_count_and_a_caught_up_one_is_forgotten() -
     watch.observe(80.0, {A0: 10}, {A0: 10}, [A0])  # caught up at 80 s
     assert watch.observe(90.0, {A0: 11}, {A0: 10}, [A0]) == []  # waiting again, since 90 s
     assert watch.observe(150.0, {A0: 11}, {A0: 10}, [A0]) == [A0]
+
+
+def test_a_worker_without_partitions_sees_the_groups_stall() -> None:
+    """Stuck before the group gave it anything, e.g. started as the broker went away."""
+    watch = StallWatch(timeout_s=60)
+    watch.observe(0.0, {A0: 10, A1: 10}, {A0: 4, A1: 10}, [])
+    assert watch.observe(60.0, {A0: 10, A1: 10}, {A0: 4, A1: 10}, []) == [A0]
