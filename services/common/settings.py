@@ -53,9 +53,12 @@ class CommonSettings(BaseSettings):
         ),
     )
     batch_max: int = Field(
-        default=500,
+        default=1,
         ge=1,
-        description="Most events a stream processor takes at once (one model call, one ack wait).",
+        description=(
+            "Most events a stream processor takes at once (one model call, one ack wait);"
+            " 1, the default, handles them one by one (see faust_runtime._handle_one_by_one)."
+        ),
     )
     batch_within_s: float = Field(
         default=0.02,

@@ -83,10 +83,6 @@ def test_nothing_is_lost_or_delivered_twice_through_crashes(
         database_url,
         WEBCARE_ROUTE_SESSION_TIMEOUT_S="10",
         WEBCARE_NOTIFY_SESSION_TIMEOUT_S="10",
-        # a worker that stops fetching a partition after the broker restart (faust-streaming
-        # #175/#523) exits 75 after this long and the pipeline restarts it, as `make run` does
-        WEBCARE_STALL_TIMEOUT_S="60",
-        WEBCARE_LAG_INTERVAL_S="5",
     ) as pipeline:
         topics = pipeline.topics
         feeder = Feeder(pipeline.ingest_url, MENTIONS, batch=250, pause_s=0.5)
