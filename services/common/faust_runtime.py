@@ -12,10 +12,10 @@ import logging
 import re
 import time
 import weakref
-from collections.abc import Awaitable, Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 import faust
 from faust.streams import _current_event
@@ -236,12 +236,10 @@ async def handle_batches(
 
     Why this keeps at-least-once: the consumer commits an offset only once it and
     every offset before it are acked, and a message is acked when its reference
-    count drops to zero. `Stream.take_events` acks the batch's events when this
-    loop asks for the next batch, but also when the loop is cancelled mid-batch
-    (its `finally`, faust-streaming 0.15 streams.py), which alone would let a
-    shutdown commit events whose outputs were never sent. So each event gets one
-    extra reference (`Message.incref`, the counting Faust's conductor uses for
-    several subscribers) that only this loop drops, after every output of the
+    count drops to zero. The stream drops its own reference as soon as the reader
+    asks it for the next event (`read_batches`), so each event gets one extra
+    reference (`Message.incref`, the counting Faust's conductor uses for several
+    subscribers) that only this loop drops (`Event.ack`), after every output of the
     batch is on the broker (acks=all) or the event is on the dead-letter topic.
     Cancelled or crashed before that, the events stay unacked and are delivered
     again; the stages' effects are idempotent by key (mention id, decision id),
@@ -252,11 +250,8 @@ async def handle_batches(
     if max_events <= 1:
         await _handle_one_by_one(stream, handler, dead_letters)
         return
-    batches = cast(faust.Stream, stream).take_events(max_events, within_s)  # not on StreamT
-    async for events in batches:
+    async for events in read_batches(stream, max_events, within_s):
         started = time.perf_counter()
-        for event in events:
-            event.message.incref()  # held until the outputs are acked, see above
         valid = [e for e in events if isinstance(e.message.value, bytes)]
         for event in events:
             if not isinstance(event.message.value, bytes):
@@ -271,7 +266,7 @@ async def handle_batches(
             if error is not None:
                 await _reject(event, error, dead_letters)
         for event in events:
-            event.message.decref()  # take_events' own ack is now the last: the offset may commit
+            event.ack()  # the reference read_batches took: now the offset may commit
         # every event of the batch waited from the batch's start until all its outputs were acked
         elapsed = time.perf_counter() - started
         stage_seconds = STAGE_SECONDS.labels(stage=dead_letters.stage)
@@ -279,16 +274,62 @@ async def handle_batches(
             stage_seconds.observe(elapsed)
 
 
+async def read_batches(
+    stream: faust.StreamT, max_events: int, within_s: float
+) -> AsyncIterator[list[EventT]]:
+    """Batches of at most `max_events` events, in stream order: what has arrived, plus what
+    arrives within `within_s` of the first; each event carries one reference for the caller
+    to drop (`Event.ack`) once it is done with it.
+
+    Why not Faust's `Stream.take_events`: its background drainer and the agent hand the
+    buffer to each other through three events and a future, and after a crash-restart
+    (recovery, then a burst of buffered records) the drainer was seen waiting for "buffer
+    consumed" while the agent never saw "buffer full": the stream stopped for good
+    (tests/service/notify/test_crash_exactly_once.py, faust-streaming 0.15.3). Here one
+    task iterates the stream the plain way (`Stream.events`, as the one-by-one path does)
+    into a bounded queue, and the batch is whatever the queue holds.
+    """
+    queue: asyncio.Queue[EventT] = asyncio.Queue(maxsize=max_events)
+
+    async def read() -> None:
+        async for event in stream.events():
+            event.message.incref()  # held until the caller acks it, see handle_batches
+            await queue.put(event)
+
+    reader = asyncio.ensure_future(read())
+    loop = asyncio.get_running_loop()
+    try:
+        while True:
+            first = asyncio.ensure_future(queue.get())
+            await asyncio.wait({first, reader}, return_when=asyncio.FIRST_COMPLETED)
+            if not first.done():  # the stream ended (or failed): so does this
+                first.cancel()
+                reader.result()
+                return
+            batch = [first.result()]
+            deadline = loop.time() + within_s
+            while len(batch) < max_events:
+                if not queue.empty():
+                    batch.append(queue.get_nowait())
+                    continue
+                remaining = deadline - loop.time()
+                if remaining <= 0:
+                    break
+                try:  # a cancelled Queue.get leaves its item in the queue
+                    batch.append(await asyncio.wait_for(queue.get(), remaining))
+                except TimeoutError:
+                    break
+            yield batch
+    finally:
+        reader.cancel()
+        with suppress(asyncio.CancelledError):
+            await reader
+
+
 async def _handle_one_by_one(
     stream: faust.StreamT, handler: BatchHandler, dead_letters: DeadLetters
 ) -> None:
-    """The default: each event alone, its outputs acknowledged before the next one.
-
-    Why not always batches: under the crash suite (tests/chaos) the batched
-    reader (`take_events`) made faust-streaming's stuck-commit and skipped-offset
-    bugs after a restart far more frequent than plain iteration, so batching is
-    opt-in (`WEBCARE_BATCH_MAX` > 1) until that is understood.
-    """
+    """The default: each event alone, its outputs acknowledged before the next one."""
     async for event in stream.events():
         if not isinstance(event.message.value, bytes):
             await dead_letters.reject(event, "not_bytes")

@@ -23,9 +23,11 @@ offset.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 import time
+import types
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -189,8 +191,28 @@ def assigned_partitions(app: faust.App) -> list[TopicPartition]:
     return [TopicPartition(tp.topic, tp.partition) for tp in assignment]
 
 
+def suspended_frames() -> list[str]:
+    """Where every suspended coroutine and async generator of the process waits, innermost
+    code first: what a stalled worker was waiting for (asyncio's task stacks stop at the
+    first async generator or custom awaitable, which is where Faust's stream code lives)."""
+    places = []
+    for obj in gc.get_objects():
+        if isinstance(obj, types.CoroutineType):
+            frame, running = obj.cr_frame, obj.cr_running
+        elif isinstance(obj, types.AsyncGeneratorType):
+            frame, running = obj.ag_frame, obj.ag_running
+        else:
+            continue
+        if frame is not None:
+            code = frame.f_code
+            state = " (running)" if running else ""
+            places.append(f"{code.co_filename}:{frame.f_lineno} {code.co_name}{state}")
+    return sorted(places)
+
+
 def exit_stalled(group: str, stalled: list[TopicPartition], timeout_s: float) -> None:
     """Crash-only recovery of a stalled partition: see the module docstring."""
+    log.error("stalled worker: suspended at\n%s", "\n".join(suspended_frames()))
     log.error(
         "partitions stalled: exiting for the supervisor to restart this worker",
         extra={
