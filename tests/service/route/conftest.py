@@ -28,14 +28,12 @@ class RouteUnderTest:
     process: ServiceProcess | None = None
 
     def start(self) -> None:
-        self.process = ServiceProcess("route", self.env, self.log_path).start()
+        self.process = ServiceProcess("route", self.env, self.log_path, supervise=True).start()
 
     def kill(self) -> None:
         """SIGKILL: no shutdown, no last commit, no flush."""
         assert self.process is not None
-        assert self.process.process is not None
-        self.process.process.kill()
-        self.process.process.wait()
+        self.process.kill()
 
     def set_clock(self, moment: datetime) -> None:
         self.clock_file.write_text(moment.isoformat(), encoding="utf-8")
@@ -119,6 +117,10 @@ def route_service(
             "WEBCARE_ROUTE_CLOCK_FILE": str(tmp_path / "clock"),
             "WEBCARE_ROUTE_TICK_S": "0.2",
             "WEBCARE_ROUTE_SESSION_TIMEOUT_S": "10",
+            # faust-streaming now and then never resumes a partition after a restart; the
+            # stall watch ends such a worker and the fixture's supervision starts it again
+            "WEBCARE_STALL_TIMEOUT_S": "60",
+            "WEBCARE_LAG_INTERVAL_S": "5",
         },
         log_path=tmp_path / "route.log",
     )
