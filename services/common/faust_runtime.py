@@ -12,8 +12,8 @@ import logging
 import re
 import time
 import weakref
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterator, Sequence
+from contextlib import aclosing, contextmanager, suppress
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -250,33 +250,43 @@ async def handle_batches(
     if max_events <= 1:
         await _handle_one_by_one(stream, handler, dead_letters)
         return
-    async for events in read_batches(stream, max_events, within_s):
-        started = time.perf_counter()
-        valid = [e for e in events if isinstance(e.message.value, bytes)]
-        for event in events:
-            if not isinstance(event.message.value, bytes):
-                await dead_letters.reject(event, "not_bytes")
-        outcomes = await handler(valid) if valid else []
-        acks = await asyncio.gather(
-            *(_all_acked(o) for o in outcomes if not isinstance(o, BaseException))
-        )
-        results = iter(acks)
-        for event, outcome in zip(valid, outcomes, strict=True):
-            error = outcome if isinstance(outcome, BaseException) else next(results)
-            if error is not None:
-                await _reject(event, error, dead_letters)
-        for event in events:
-            event.ack()  # the reference read_batches took: now the offset may commit
-        # every event of the batch waited from the batch's start until all its outputs were acked
-        elapsed = time.perf_counter() - started
-        stage_seconds = STAGE_SECONDS.labels(stage=dead_letters.stage)
-        for _ in valid:
-            stage_seconds.observe(elapsed)
+    # aclosing: however this loop ends, the reader task stops with it (an agent Faust
+    # restarts after a crash would otherwise share its stream with an orphaned reader)
+    async with aclosing(read_batches(stream, max_events, within_s)) as batches:
+        async for events in batches:
+            await _handle_batch(events, handler, dead_letters)
+
+
+async def _handle_batch(
+    events: Sequence[EventT], handler: BatchHandler, dead_letters: DeadLetters
+) -> None:
+    """One batch: handled, its outputs acknowledged, its failures dead-lettered, then acked."""
+    started = time.perf_counter()
+    valid = [e for e in events if isinstance(e.message.value, bytes)]
+    for event in events:
+        if not isinstance(event.message.value, bytes):
+            await dead_letters.reject(event, "not_bytes")
+    outcomes = await handler(valid) if valid else []
+    acks = await asyncio.gather(
+        *(_all_acked(o) for o in outcomes if not isinstance(o, BaseException))
+    )
+    results = iter(acks)
+    for event, outcome in zip(valid, outcomes, strict=True):
+        error = outcome if isinstance(outcome, BaseException) else next(results)
+        if error is not None:
+            await _reject(event, error, dead_letters)
+    for event in events:
+        event.ack()  # the reference read_batches took: now the offset may commit
+    # every event of the batch waited from the batch's start until all its outputs were acked
+    elapsed = time.perf_counter() - started
+    stage_seconds = STAGE_SECONDS.labels(stage=dead_letters.stage)
+    for _ in valid:
+        stage_seconds.observe(elapsed)
 
 
 async def read_batches(
     stream: faust.StreamT, max_events: int, within_s: float
-) -> AsyncIterator[list[EventT]]:
+) -> AsyncGenerator[list[EventT], None]:
     """Batches of at most `max_events` events, in stream order: what has arrived, plus what
     arrives within `within_s` of the first; each event carries one reference for the caller
     to drop (`Event.ack`) once it is done with it.
