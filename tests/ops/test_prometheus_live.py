@@ -228,6 +228,8 @@ def test_every_dashboard_and_alert_expression_runs_on_the_live_pipeline(
     assert {line.get("mention_id") for line in dead_lettered} == {None, "x:ops-broken"}
     assert all(line["service"] == "classify" for line in dead_lettered)
 
+    # every target scraped and up (a target's first scrape can come later than the others')
+    wait_for(prometheus, [f'up{{job="webcare-{name}"}} == 1' for name in SERVICES])
     ups = prometheus.query('up{job=~"webcare-.+"}')["data"]["result"]
     assert {(r["metric"]["job"], r["value"][1]) for r in ups} == {
         (f"webcare-{name}", "1") for name in SERVICES
