@@ -23,6 +23,7 @@ from faust.types import EventT, TopicT
 from pydantic import BaseModel, ValidationError
 
 from schemas import DeadLetter
+from services.common.faust_consumer import RereadingTransport
 from services.common.lag import watch_consumer_lag
 from services.common.logs import CURRENT_MENTION, correlation_id, logging_config
 from services.common.metrics import DEAD_LETTERS, STAGE_SECONDS
@@ -57,10 +58,17 @@ def decode(model: type[M], value: bytes, reason: str | None = None) -> M:
         raise Rejected(reason or invalid_reason(model), "; ".join(describe(err))) from err
 
 
+class App(faust.App):
+    """A Faust app whose consumer reads skipped offsets again (see faust_consumer.py)."""
+
+    def _new_transport(self) -> RereadingTransport:
+        return RereadingTransport(self.conf.broker_consumer, self)
+
+
 def make_app(service: str, settings: CommonSettings) -> faust.App:
     datadir = settings.state_dir / "faust" / settings.topic_prefix / service
     datadir.parent.mkdir(parents=True, exist_ok=True)  # Faust creates only the last level
-    app = faust.App(
+    app = App(
         f"{settings.topic_prefix}-{service}",
         broker=[f"kafka://{server}" for server in settings.kafka_bootstrap.split(",")],
         web_enabled=False,

@@ -210,9 +210,53 @@ def suspended_frames() -> list[str]:
     return sorted(places)
 
 
-def exit_stalled(group: str, stalled: list[TopicPartition], timeout_s: float) -> None:
+def consumer_state(app: faust.App, partitions: Iterable[TopicPartition]) -> dict[str, Any]:
+    """What Faust's consumer and table recovery believe about `partitions`: read, committed and
+    acknowledged offsets, pauses, flow and recovery, so a stall can be read from the log."""
+    state: dict[str, Any] = {}
+    try:
+        consumer: Any = app.consumer
+        recovery: Any = app.tables.recovery  # type: ignore[attr-defined]
+        state["flow_active"] = consumer.flow_active
+        state["in_recovery"] = recovery.in_recovery
+        state["rebalancing"] = app.rebalancing
+        state["recovery_remaining"] = {
+            f"{tp.topic}[{tp.partition}]": n for tp, n in recovery.active_remaining().items() if n
+        }
+        paused = consumer._thread._ensure_consumer().paused()
+        state["paused_in_aiokafka"] = sorted(f"{tp.topic}[{tp.partition}]" for tp in paused)
+        for partition in partitions:
+            tp = next(
+                (t for t in consumer.assignment() if (t.topic, t.partition) == tuple(partition)),
+                None,
+            )
+            if tp is None:
+                state[f"{partition.topic}[{partition.partition}]"] = "not assigned"
+                continue
+            acked = sorted(consumer._acked.get(tp, ()))
+            state[f"{tp.topic}[{tp.partition}]"] = {
+                "read_offset": consumer._read_offset.get(tp),
+                "committed_offset": consumer._committed_offset.get(tp),
+                "acked": len(acked),
+                "acked_first": acked[:3],
+                "acked_last": acked[-1:],
+                "gaps": [(g.begin, g.end) for g in consumer._gap.get(tp, ())][:5],
+                "active": tp in consumer._get_active_partitions(),
+                "paused": tp in consumer._paused_partitions,
+                "buffered": tp in consumer._buffered_partitions,
+                "unacked_messages": sum(1 for m in consumer._unacked_messages if m.tp == tp),
+            }
+    except Exception as err:  # a diagnostic must never be the thing that fails
+        state["error"] = repr(err)
+    return state
+
+
+def exit_stalled(
+    group: str, stalled: list[TopicPartition], timeout_s: float, state: dict[str, Any]
+) -> None:
     """Crash-only recovery of a stalled partition: see the module docstring."""
     log.error("stalled worker: suspended at\n%s", "\n".join(suspended_frames()))
+    log.error("stalled worker: consumer state %s", state)
     log.error(
         "partitions stalled: exiting for the supervisor to restart this worker",
         extra={
@@ -255,7 +299,8 @@ async def poll_consumer_lag(
                     assigned = assigned_partitions(app)
                     stalled = watch.observe(time.monotonic(), end, committed, assigned)
                     if stalled:
-                        exit_stalled(group, stalled, stall_timeout_s)
+                        state = consumer_state(app, stalled)
+                        exit_stalled(group, stalled, stall_timeout_s, state)
             await asyncio.sleep(interval_s)
     finally:
         reader.close()

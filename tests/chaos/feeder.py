@@ -1,5 +1,10 @@
 """Posts generated mentions to the ingest webhook in batches, riding out ingest and broker outages.
 
+The test lets it feed up to a bound (`allow`) and raises the bound step by
+step, so every crash happens while mentions are still flowing, however fast
+the machine is: a pipeline that has finished everything cannot show that it
+resumes.
+
 A batch is posted until ingest answers 202: re-posting one that may already be
 in Kafka is safe, because a mention's id is `<source>:<external id>` and every
 stage is idempotent by it. Connection errors (ingest killed) and 503 (broker
@@ -41,10 +46,11 @@ def mention_ids(count: int) -> list[str]:
 
 
 class Feeder(threading.Thread):
-    """Feeds `count` mentions in batches of `batch`, `pause_s` apart; `sent` counts accepted."""
+    """Feeds `count` mentions in batches of `batch`, `pause_s` apart, never past what `allow`
+    let through; `sent` counts accepted."""
 
     def __init__(
-        self, url: str, count: int, batch: int, pause_s: float, deadline_s: float = 900.0
+        self, url: str, count: int, batch: int, pause_s: float, deadline_s: float = 1800.0
     ) -> None:
         super().__init__(name="chaos-feeder", daemon=True)
         self.url = f"{url}/v1/mentions"
@@ -53,6 +59,21 @@ class Feeder(threading.Thread):
         self.sent = 0
         self.retries = 0
         self.error: str | None = None
+        self.allowed = 0
+        self._more = threading.Condition()
+
+    def allow(self, more: int) -> int:
+        """Lets `more` mentions through (at most up to `count`); returns the new bound."""
+        with self._more:
+            self.allowed = min(self.allowed + more, self.count)
+            self._more.notify_all()
+            return self.allowed
+
+    def _wait_allowed(self, upto: int) -> bool:
+        with self._more:
+            return self._more.wait_for(
+                lambda: self.allowed >= upto, max(self.deadline - time.monotonic(), 0)
+            )
 
     def batches(self) -> Iterator[list[dict[str, object]]]:
         for start in range(0, self.count, self.batch):
@@ -61,6 +82,9 @@ class Feeder(threading.Thread):
     def run(self) -> None:
         with httpx.Client(timeout=30) as client:
             for items in self.batches():
+                if not self._wait_allowed(self.sent + len(items)):
+                    self.error = f"never allowed past {self.allowed} (sent {self.sent})"
+                    return
                 if not self._post(client, items):
                     return
                 self.sent += len(items)

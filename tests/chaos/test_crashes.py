@@ -28,9 +28,18 @@ from tests.support.pipeline import Pipeline, end_offsets, running_pipeline, wait
 pytestmark = [pytest.mark.kafka, pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(3600)]
 
 MENTIONS = int(os.environ.get("WEBCARE_CHAOS_MENTIONS", "10000"))
+BATCH = max(1, min(250, MENTIONS // 40))  # mentions per POST
 # Generous: two loaded cores, five services, a broker; each wait ends once its condition holds.
 STEP_S = 300.0
 DRAIN_S = 2400.0
+
+
+def share(fraction: float) -> int:
+    """A step of the feed: `fraction` of the mentions, in whole batches."""
+    return max(BATCH, round(MENTIONS * fraction / BATCH) * BATCH)
+
+
+GROWTH = max(1, min(100, share(0.05) // 2))  # records a stage's output must gain to count
 
 
 def grows(pipeline: Pipeline, topic: str, by: int) -> None:
@@ -85,31 +94,38 @@ def test_nothing_is_lost_or_delivered_twice_through_crashes(
         WEBCARE_NOTIFY_SESSION_TIMEOUT_S="10",
     ) as pipeline:
         topics = pipeline.topics
-        feeder = Feeder(pipeline.ingest_url, MENTIONS, batch=250, pause_s=0.5)
+        feeder = Feeder(pipeline.ingest_url, MENTIONS, batch=BATCH, pause_s=0.5)
+        feeder.allow(share(0.2))
         feeder.start()
 
         # ingest dies mid-feed; the feeder re-posts what may not have been accepted
-        wait_until(lambda: feeder.sent >= MENTIONS // 10, STEP_S, "a tenth fed", pipeline)
+        wait_until(lambda: feeder.sent >= share(0.1), STEP_S, "a tenth fed", pipeline)
         pipeline.restart("ingest")
-        sent = feeder.sent
-        wait_until(lambda: feeder.sent > sent, STEP_S, "ingest accepting again", pipeline)
+        accepted = feeder.allow(share(0.05))
+        wait_until(lambda: feeder.sent >= accepted, STEP_S, "ingest accepting again", pipeline)
 
-        # each stream processor dies while it has work, and must resume it
+        # each stream processor dies while it has work, and must resume it (more work is let
+        # in after the restart, so it has something to show even if it had caught up)
         for name, output in (
             ("classify", topics.classified),
             ("route", topics.routed),
             ("notify", topics.notifications_sent),
         ):
-            grows(pipeline, output, 100)
+            feeder.allow(share(0.15))
+            grows(pipeline, output, GROWTH)
             pipeline.restart(name)
-            grows(pipeline, output, 100)
+            feeder.allow(share(0.05))
+            grows(pipeline, output, GROWTH)
 
+        feeder.allow(share(0.05))
         pipeline.restart("history")
 
-        # the broker goes away and comes back under everyone's feet
+        # the broker goes away and comes back under everyone's feet, with mentions in flight
+        feeder.allow(share(0.05))
         own_broker.stop()
         own_broker.start()
-        grows(pipeline, topics.notifications_sent, 100)
+        feeder.allow(MENTIONS)
+        grows(pipeline, topics.notifications_sent, GROWTH)
 
         feeder.join(timeout=STEP_S)
         assert feeder.error is None, feeder.error
