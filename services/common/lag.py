@@ -197,11 +197,14 @@ def suspended_frames() -> list[str]:
     first async generator or custom awaitable, which is where Faust's stream code lives)."""
     places = []
     for obj in gc.get_objects():
-        if isinstance(obj, types.CoroutineType):
-            frame, running = obj.cr_frame, obj.cr_running
-        elif isinstance(obj, types.AsyncGeneratorType):
-            frame, running = obj.ag_frame, obj.ag_running
-        else:
+        try:  # a dead weakref.proxy raises on any look at it, isinstance included
+            if isinstance(obj, types.CoroutineType):
+                frame, running = obj.cr_frame, obj.cr_running
+            elif isinstance(obj, types.AsyncGeneratorType):
+                frame, running = obj.ag_frame, obj.ag_running
+            else:
+                continue
+        except ReferenceError:
             continue
         if frame is not None:
             code = frame.f_code
@@ -254,9 +257,13 @@ def consumer_state(app: faust.App, partitions: Iterable[TopicPartition]) -> dict
 def exit_stalled(
     group: str, stalled: list[TopicPartition], timeout_s: float, state: dict[str, Any]
 ) -> None:
-    """Crash-only recovery of a stalled partition: see the module docstring."""
-    log.error("stalled worker: suspended at\n%s", "\n".join(suspended_frames()))
-    log.error("stalled worker: consumer state %s", state)
+    """Crash-only recovery of a stalled partition: see the module docstring. Whatever the
+    diagnostics do, the process exits 75, so the supervisor starts it again."""
+    try:
+        log.error("stalled worker: consumer state %s", state)
+        log.error("stalled worker: suspended at\n%s", "\n".join(suspended_frames()))
+    except Exception:
+        log.exception("stalled worker: diagnostics failed")
     log.error(
         "partitions stalled: exiting for the supervisor to restart this worker",
         extra={
