@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import gc
+import weakref
+
 from kafka import TopicPartition
 
-from services.common.lag import StallWatch
+from services.common.lag import StallWatch, suspended_frames
 
 A0, A1 = TopicPartition("a", 0), TopicPartition("a", 1)
 
@@ -45,3 +49,27 @@ def test_a_worker_without_partitions_sees_the_groups_stall() -> None:
     watch = StallWatch(timeout_s=60)
     watch.observe(0.0, {A0: 10, A1: 10}, {A0: 4, A1: 10}, [])
     assert watch.observe(60.0, {A0: 10, A1: 10}, {A0: 4, A1: 10}, []) == [A0]
+
+
+def test_the_coroutine_census_survives_a_dead_weak_proxy() -> None:
+    """gc.get_objects() can hand back a weakref.proxy whose object is gone: looking at it
+    raises ReferenceError, which once crashed a stalled worker instead of letting it exit 75."""
+
+    class Thing:
+        pass
+
+    thing = Thing()
+    holder = [weakref.proxy(thing)]  # a container gc tracks, holding the proxy
+    del thing
+    gc.collect()
+
+    async def waiting() -> None:
+        await asyncio.sleep(1)
+
+    coroutine = waiting()
+    try:
+        places = suspended_frames()
+    finally:
+        coroutine.close()
+    assert holder  # the dead proxy was there during the census
+    assert any("waiting" in place for place in places)
