@@ -1,29 +1,32 @@
-"""A Faust consumer that reads a skipped range again instead of booking it as done.
+"""A Faust consumer that hands a partition's records to the streams in order after every seek.
 
-Why: faust-streaming 0.15 treats any forward jump in a partition's offsets as
-a hole in the log (records removed by compaction) and books the offsets in
-between as acknowledged, so they are committed without ever reaching an
-agent. On our topics such a jump is nearly always a *stale* record: after a
-restart or a rebalance the worker seeks its partitions back to the committed
-offsets while records fetched before the seek are still being handed out;
-the first stale record jumps ahead of the new read offset, the records in
-between are booked as done, and when they are fetched again they lie below
-the read offset and are dropped. Mentions were lost that way in the crash
-suite (tests/chaos: 228 mentions never routed; notify saw offsets 10-39 of
-every partition vanish).
+Why: after a restart or a rebalance, Faust seeks its partitions back to the
+committed offsets while records fetched *before* the seek are still being
+handed out. Faust judges those stale records only against its read offset,
+and gets both cases wrong:
+- a stale record far ahead of the seek offset looks like a hole in the log:
+  Faust books the offsets in between as acknowledged (as if compaction had
+  removed them), they are committed without ever reaching an agent, and when
+  they are fetched again they lie below the read offset and are dropped.
+  Mentions were lost that way (tests/chaos in CI: 228 mentions never routed;
+  notify saw offsets 10-39 of every partition vanish);
+- a stale record right after the seek offset is handed out, so the record
+  *at* the seek offset is dropped when it is fetched again: never acked, it
+  holds the committed offset where it is while the stream goes on past it,
+  a stall that survives restarts (seen in the chaos suite).
 
-`JumpGuard` decides, record by record, what to do instead: a jump ahead of
-the read offset makes the consumer seek back to the read offset and drop the
-stale records until the re-read arrives. A jump that comes back the same
-after such a re-read is real (compaction, retention, transaction markers) and
-is delivered as Faust would. Re-reading repeats at most the record at the
-read offset; every stage is idempotent by key, so that costs nothing.
+`JumpGuard` keeps, per partition, the offset the next record must have after
+a seek; a record from before the seek is dropped, and a record past it makes
+the consumer seek there again and drop until the re-read arrives. A jump that
+comes back the same after such a re-read is real (compaction, retention,
+transaction markers) and is delivered as Faust would. The stages are
+idempotent by key, so reading a record twice costs nothing.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -36,35 +39,58 @@ log = logging.getLogger(__name__)
 
 class Verdict(Enum):
     DELIVER = "deliver"
-    DROP = "drop"  # a stale record, while the re-read it caused is on its way
-    REWIND = "rewind"  # drop it and seek the partition back to its read offset
+    DROP = "drop"  # fetched before the last seek: the re-read brings it again, in order
+    REWIND = "rewind"  # drop it and seek the partition to `JumpGuard.rewind_to`
 
 
 @dataclass
 class JumpGuard:
-    """Per partition: whether the next record follows on, is stale, or jumps over a real hole."""
+    """Per partition: whether the next record is the one expected, stale, or past a real hole."""
 
+    _expected: dict[TP, int] = field(default_factory=dict)  # after a seek: the next offset
     _dropping: set[TP] = field(default_factory=set)
     _rewound: dict[TP, tuple[int, int]] = field(default_factory=dict)
 
-    def verdict(self, tp: TP, offset: int, read_offset: int | None) -> Verdict:
-        """`read_offset` is Faust's: the last offset handed out, or where a seek put it."""
-        if read_offset is None or offset <= read_offset + 1:
+    def sought(self, tp: TP, offset: int) -> None:
+        """The consumer's position for `tp` was set to `offset`: the next record must be it."""
+        if self._expected.get(tp) != offset:
             self._dropping.discard(tp)
+        self._expected[tp] = offset
+
+    def rewind_to(self, tp: TP) -> int:
+        return self._expected[tp]
+
+    def verdict(self, tp: TP, offset: int, read_offset: int | None) -> Verdict:
+        """`read_offset` is Faust's: the last offset handed out (None before the first)."""
+        expected = self._expected.get(tp)
+        if expected is None:
+            if read_offset is None or offset <= read_offset + 1:
+                return Verdict.DELIVER
+            expected = read_offset + 1  # a jump with no seek before it
+        elif offset == expected:
+            self._arrived(tp)
+            return Verdict.DELIVER
+        elif offset < expected:
+            return Verdict.DROP
+        jump = (expected, offset)
+        if self._rewound.get(tp) == jump:
+            self._arrived(tp)  # read again from `expected`, it jumps the same: the log has a hole
             return Verdict.DELIVER
         if tp in self._dropping:
             return Verdict.DROP
-        jump = (read_offset, offset)
-        if self._rewound.get(tp) == jump:
-            return Verdict.DELIVER  # read again and it jumps the same: the log has a hole there
         self._rewound[tp] = jump
         self._dropping.add(tp)
+        self._expected[tp] = expected
         return Verdict.REWIND
+
+    def _arrived(self, tp: TP) -> None:
+        self._expected.pop(tp, None)
+        self._dropping.discard(tp)
 
     def forget(self, tps: Iterable[TP]) -> None:
         """Partitions another worker now reads: what was remembered of them no longer holds."""
         for tp in tps:
-            self._dropping.discard(tp)
+            self._arrived(tp)
             self._rewound.pop(tp, None)
 
 
@@ -88,24 +114,35 @@ class RereadingConsumer(faust_aiokafka.Consumer):
             if verdict is Verdict.DELIVER:
                 yield tp, message
             elif verdict is Verdict.REWIND:
-                assert read_offset is not None
-                await self._rewind(tp, read_offset, message.offset)
+                await self._rewind(tp, message.offset)
 
-    async def _rewind(self, tp: TP, read_offset: int, stale_offset: int) -> None:
+    async def _rewind(self, tp: TP, stale_offset: int) -> None:
+        offset = self.jump_guard.rewind_to(tp)
         log.warning(
-            "stale record ahead of the read offset: reading the partition again from there",
+            "record out of order after a seek: reading the partition again from the seek offset",
             extra={
                 "topic": tp.topic,
                 "partition": tp.partition,
-                "read_offset": read_offset,
+                "seek_offset": offset,
                 "stale_offset": stale_offset,
             },
         )
         try:
-            await self.seek(tp, read_offset)
+            await self.seek(tp, offset)
         except Exception:  # the partition went to another worker meanwhile: nothing to read
             log.info("rewind skipped: partition no longer assigned", exc_info=True)
             self.jump_guard.forget([tp])
+
+    async def seek(self, partition: TP, offset: int) -> None:
+        await super().seek(partition, offset)
+        self.jump_guard.sought(TP(partition.topic, partition.partition), offset)
+
+    async def seek_to_committed(self) -> Mapping[TP, int]:
+        committed = await super().seek_to_committed()
+        for tp, offset in committed.items():
+            if offset is not None and offset >= 0:
+                self.jump_guard.sought(TP(tp.topic, tp.partition), offset)
+        return committed
 
     async def on_partitions_revoked(self, revoked: set[TP]) -> None:
         self.jump_guard.forget(revoked)

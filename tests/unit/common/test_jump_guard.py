@@ -1,4 +1,4 @@
-"""JumpGuard: a stale record ahead of the read offset makes the partition be read again."""
+"""JumpGuard: after a seek, records reach the streams in order from the seek offset."""
 
 from __future__ import annotations
 
@@ -10,49 +10,79 @@ P0 = TP("webcare.mentions.classified", 0)
 P1 = TP("webcare.mentions.classified", 1)
 
 
-def verdicts(guard: JumpGuard, tp: TP, offsets: list[int], read_offset: int | None) -> list[str]:
-    """Feeds offsets the way Faust's drain loop does: a delivered record becomes the read offset,
-    a rewind puts the read offset back where it was (what `Consumer.seek` does)."""
-    said = []
+def feed(guard: JumpGuard, tp: TP, offsets: list[int], read_offset: int | None) -> list[int]:
+    """Feeds offsets the way Faust's drain loop and the consumer do: a delivered record becomes
+    the read offset (Faust drops what lies below it), a rewind seeks to the guard's offset.
+    Returns the offsets handed to the stream."""
+    handed = []
     for offset in offsets:
         verdict = guard.verdict(tp, offset, read_offset)
-        said.append(verdict.value)
-        if verdict is Verdict.DELIVER:
+        if verdict is Verdict.DELIVER and (read_offset is None or offset >= read_offset):
+            handed.append(offset)
             read_offset = offset
-    return said
+        elif verdict is Verdict.REWIND:
+            read_offset = guard.rewind_to(tp)
+            guard.sought(tp, read_offset)
+    return handed
 
 
 def test_records_that_follow_on_are_delivered() -> None:
     guard = JumpGuard()
-    assert verdicts(guard, P0, [10, 11, 12, 13], read_offset=10) == ["deliver"] * 4
-    assert verdicts(guard, P0, [0, 1, 2], read_offset=None) == ["deliver"] * 3
+    assert feed(guard, P0, [10, 11, 12, 13], read_offset=9) == [10, 11, 12, 13]
+    assert feed(guard, P1, [0, 1, 2], read_offset=None) == [0, 1, 2]
 
 
-def test_a_stale_batch_after_a_seek_back_is_read_again_not_skipped() -> None:
-    """Faust seeked to the committed offset 10 while records 40.. fetched before were still
-    being handed out: the seek's read-again must win, 10..39 must not be booked as done."""
+def test_a_stale_batch_far_ahead_of_a_seek_is_read_again_not_skipped() -> None:
+    """Seeked to the committed offset 10 while records 40.. fetched before were still being
+    handed out: 10..39 must not be booked as done, they must be read."""
     guard = JumpGuard()
-    assert verdicts(guard, P0, [40, 41, 42], read_offset=10) == ["rewind", "drop", "drop"]
-    # the re-read from the read offset arrives: everything in order, nothing skipped
+    guard.sought(P0, 10)
+    stale = [40, 41, 42]
     reread = list(range(10, 45))
-    assert verdicts(guard, P0, reread, read_offset=10) == ["deliver"] * len(reread)
+    assert feed(guard, P0, stale + reread, read_offset=10) == reread
+
+
+def test_a_stale_record_just_after_the_seek_offset_does_not_hide_the_one_at_it() -> None:
+    """The stall: stale 299 right after a seek to 298 was handed out, so 298 came again below
+    the read offset, was dropped, never acked, and held the commit at 298 for good."""
+    guard = JumpGuard()
+    guard.sought(P0, 298)
+    stale = [299, 300, 301]
+    reread = list(range(298, 305))
+    assert feed(guard, P0, stale + reread, read_offset=298) == reread
+
+
+def test_records_below_the_seek_offset_are_dropped() -> None:
+    guard = JumpGuard()
+    guard.sought(P0, 50)
+    assert guard.verdict(P0, 48, 50) is Verdict.DROP
+    assert guard.verdict(P0, 50, 50) is Verdict.DELIVER
 
 
 def test_a_jump_that_comes_back_the_same_is_a_real_hole_and_delivered() -> None:
     guard = JumpGuard()
-    assert verdicts(guard, P0, [20], read_offset=5) == ["rewind"]
-    # read again from 5: the log really has nothing between 5 and 20 (compaction, retention)
-    assert verdicts(guard, P0, [5, 20, 21], read_offset=5) == ["deliver"] * 3
+    guard.sought(P0, 5)
+    # the log really has nothing between 5 and 20 (compaction, retention): read once more, then on
+    assert feed(guard, P0, [20, 21, 20, 21, 22], read_offset=5) == [20, 21, 22]
 
 
-def test_a_different_jump_later_is_rewound_again() -> None:
+def test_a_jump_without_a_seek_is_read_again_from_the_next_offset() -> None:
     guard = JumpGuard()
-    assert verdicts(guard, P0, [20], read_offset=5) == ["rewind"]
-    assert verdicts(guard, P0, [5, 6, 30], read_offset=5) == ["deliver", "deliver", "rewind"]
+    assert feed(guard, P0, [5, 6, 30, 31, 7, 8], read_offset=4) == [5, 6, 7, 8]
+
+
+def test_a_new_seek_to_another_offset_starts_afresh() -> None:
+    guard = JumpGuard()
+    guard.sought(P0, 10)
+    assert guard.verdict(P0, 40, 10) is Verdict.REWIND
+    assert guard.verdict(P0, 41, 10) is Verdict.DROP
+    guard.sought(P0, 30)  # a rebalance sought it elsewhere
+    assert guard.verdict(P0, 30, 30) is Verdict.DELIVER
 
 
 def test_partitions_are_judged_apart() -> None:
     guard = JumpGuard()
+    guard.sought(P0, 10)
     assert guard.verdict(P0, 50, 10) is Verdict.REWIND
     assert guard.verdict(P1, 11, 10) is Verdict.DELIVER
     assert guard.verdict(P0, 51, 10) is Verdict.DROP
@@ -60,7 +90,8 @@ def test_partitions_are_judged_apart() -> None:
 
 def test_a_revoked_partition_is_forgotten() -> None:
     guard = JumpGuard()
+    guard.sought(P0, 10)
     assert guard.verdict(P0, 50, 10) is Verdict.REWIND
     guard.forget([P0])
-    # back on this worker later: the same jump is stale again, not a remembered hole
-    assert guard.verdict(P0, 50, 10) is Verdict.REWIND
+    # back on this worker later with no seek yet: judged against the read offset alone
+    assert guard.verdict(P0, 11, 10) is Verdict.DELIVER
