@@ -228,13 +228,10 @@ def consumer_state(app: faust.App, partitions: Iterable[TopicPartition]) -> dict
         }
         paused = consumer._thread._ensure_consumer().paused()
         state["paused_in_aiokafka"] = sorted(f"{tp.topic}[{tp.partition}]" for tp in paused)
-        for partition in partitions:
-            tp = next(
-                (t for t in consumer.assignment() if (t.topic, t.partition) == tuple(partition)),
-                None,
-            )
-            if tp is None:
-                state[f"{partition.topic}[{partition.partition}]"] = "not assigned"
+        assigned = set(assigned_partitions(app))
+        for tp in partitions:  # kafka's and Faust's (topic, partition) tuples hash alike
+            if tp not in assigned:
+                state[f"{tp.topic}[{tp.partition}]"] = "not assigned"
                 continue
             acked = sorted(consumer._acked.get(tp, ()))
             state[f"{tp.topic}[{tp.partition}]"] = {
