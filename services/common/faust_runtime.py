@@ -77,6 +77,7 @@ def make_app(service: str, settings: CommonSettings) -> faust.App:
         topic_partitions=settings.topic_partitions,
         topic_replication_factor=settings.topic_replication,
         producer_acks=-1,
+        producer_linger=settings.producer_linger_s,
         consumer_auto_offset_reset="earliest",
         broker_commit_every=100,
         broker_commit_interval=1.0,

@@ -53,11 +53,21 @@ class CommonSettings(BaseSettings):
         ),
     )
     batch_max: int = Field(
-        default=1,
+        default=500,
         ge=1,
         description=(
-            "Most events a stream processor takes at once (one model call, one ack wait);"
-            " 1, the default, handles them one by one (see faust_runtime._handle_one_by_one)."
+            "Most events a stream processor takes at once (one model call, one database"
+            " transaction, one ack wait); 1 handles them one by one"
+            " (see faust_runtime._handle_one_by_one)."
+        ),
+    )
+    producer_linger_s: float = Field(
+        default=0.005,
+        ge=0,
+        le=1,
+        description=(
+            "How long a stream processor's producer lets records gather before it sends a"
+            " request: one request per partition and linger instead of one per record."
         ),
     )
     batch_within_s: float = Field(

@@ -46,7 +46,7 @@ class NotifySettings(CommonSettings):
         description="Requests (or SMTP sessions) one push target gets at the same time.",
     )
     decisions_at_once: int = Field(
-        default=1,
+        default=64,
         ge=1,
         le=10_000,
         validation_alias="WEBCARE_NOTIFY_DECISIONS_AT_ONCE",
