@@ -23,7 +23,7 @@ from functools import partial
 from typing import Any
 
 from prometheus_client import Counter
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, inspect, or_, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -71,6 +71,31 @@ class Skipped:
     """What an apply function returns for a message about an erased relationship."""
 
 
+# session.info keys of a prefetched batch (see `prefetch`)
+_ABSENT = "webcare_absent"  # (model, primary key) known not to be stored
+_STATE_CHECKED = "webcare_state_checked"  # mention ids whose state events were looked for
+_WITH_STATE = "webcare_with_state"  # ... and those that have any
+_RELATIONSHIPS = "webcare_relationships"  # whose erasure prefetch looked for
+
+
+def lookup(session: Session, model: type[Any], key: Any) -> Any:
+    """`session.get`, except that a row `prefetch` found missing costs no query (and no
+    autoflush): in a batch, that is most of them."""
+    absent = session.info.get(_ABSENT)
+    if absent is not None and (model, key if isinstance(key, tuple) else (key,)) in absent:
+        return None
+    return session.get(model, key)
+
+
+def insert(session: Session, row: Any) -> None:
+    """`session.add` of a new row, which is then no longer missing."""
+    session.add(row)
+    absent = session.info.get(_ABSENT)
+    if absent:
+        key = tuple(inspect(type(row)).primary_key_from_instance(row))
+        absent.discard((type(row), key))
+
+
 class HistoryError(Exception):
     """Base of the history service's own errors."""
 
@@ -81,7 +106,7 @@ class ProjectionFailed(HistoryError):
 
 def erased(session: Session, relationship_id: str, at: datetime) -> bool:
     """True when the relationship was erased at or after `at`: the message must not come back."""
-    tombstone = session.get(ErasureRow, relationship_id)
+    tombstone = lookup(session, ErasureRow, relationship_id)
     return tombstone is not None and at <= tombstone.erased_at
 
 
@@ -107,6 +132,10 @@ def refresh_state(session: Session, row: MentionRow, claim_ttl: timedelta = CLAI
         ),
         claim_ttl,
     )
+    _set_state(row, state)
+
+
+def _set_state(row: MentionRow, state: Any) -> None:
     row.status = state.status
     row.claimed_by = state.claimed_by
     row.claimed_department = state.claimed_department
@@ -119,7 +148,7 @@ def apply_mention(session: Session, mention: Mention) -> MentionRow | Skipped:
     """Stores a mention once; a replay or a later copy only fills what is missing."""
     if erased(session, mention.relationship_id, mention.created_at):
         return Skipped()
-    row = session.get(MentionRow, mention.id)
+    row = lookup(session, MentionRow, mention.id)
     if row is None:
         row = MentionRow(
             id=mention.id,
@@ -136,9 +165,12 @@ def apply_mention(session: Session, mention: Mention) -> MentionRow | Skipped:
             ingested_at=mention.ingested_at,
             status="open",
         )
-        session.add(row)
-        session.flush()
-        refresh_state(session, row)
+        insert(session, row)
+        if _may_have_state_events(session, mention.id):
+            session.flush()
+            refresh_state(session, row)
+        else:
+            _set_state(row, mention_state((), CLAIM_TTL))
         return row
     for field in _FILLABLE:
         value = getattr(mention, field)
@@ -217,16 +249,17 @@ def apply_routing(session: Session, decision: RoutingDecision) -> MentionRow | S
         row.decision_id = decision.decision_id
         row.decided_at = decision.decided_at
     for route in decision.departments:
-        stored = session.get(MentionRouteRow, (row.id, route.department))
+        stored = lookup(session, MentionRouteRow, (row.id, route.department))
         if stored is None:
-            session.add(
+            insert(
+                session,
                 MentionRouteRow(
                     mention_id=row.id,
                     department=route.department,
                     matched_topics=list(route.matched_topics),
                     rule=route.rule,
                     decision_id=decision.decision_id,
-                )
+                ),
             )
         elif newest:
             stored.matched_topics = list(route.matched_topics)
@@ -268,7 +301,7 @@ def apply_receipt(session: Session, receipt: DeliveryReceipt) -> DeliveryReceipt
     """Stores a delivery attempt once; its mention may not be stored yet."""
     if erased(session, receipt.relationship_id, receipt.ingested_at or receipt.at):
         return Skipped()
-    row = session.get(DeliveryReceiptRow, receipt.receipt_id)
+    row = lookup(session, DeliveryReceiptRow, receipt.receipt_id)
     if row is None:
         row = DeliveryReceiptRow(
             receipt_id=receipt.receipt_id,
@@ -284,7 +317,7 @@ def apply_receipt(session: Session, receipt: DeliveryReceipt) -> DeliveryReceipt
             error=receipt.error,
             at=receipt.at,
         )
-        session.add(row)
+        insert(session, row)
     return row
 
 
@@ -347,10 +380,11 @@ def erase_relationship(session: Session, event: ConversationEvent) -> None:
     the operator, and it is the record that the erasure happened.
     """
     relationship = event.relationship_id
-    tombstone = session.get(ErasureRow, relationship)
+    tombstone = lookup(session, ErasureRow, relationship)
     if tombstone is None:
-        session.add(
-            ErasureRow(relationship_id=relationship, event_id=event.event_id, erased_at=event.at)
+        insert(
+            session,
+            ErasureRow(relationship_id=relationship, event_id=event.event_id, erased_at=event.at),
         )
     elif event.at > tombstone.erased_at:
         tombstone.erased_at = event.at
@@ -403,6 +437,8 @@ def mention_id_of(message: Message) -> str | None:
 
 
 RETRY_DELAYS_S: Sequence[float] = (0.2, 0.5, 1.0, 2.0, 5.0)
+# Tries of a whole batch before it is applied one message at a time.
+BATCH_ATTEMPTS = 3
 
 
 def project(
@@ -445,6 +481,111 @@ def project(
         return
 
 
+def _may_have_state_events(session: Session, mention_id: str) -> bool:
+    """False only when `prefetch` looked and found no claim, release, resolve or re-tag of it."""
+    checked = session.info.get(_STATE_CHECKED)
+    return checked is None or mention_id not in checked or mention_id in session.info[_WITH_STATE]
+
+
+def prefetch(session: Session, messages: Sequence[Message]) -> None:
+    """Loads in a few queries the rows a batch will look up one by one, and notes the ones
+    that are not there, so the batch applies without a query (and autoflush) per message.
+
+    Only the lookups of mentions, classifications, routing decisions and receipts use it;
+    a batch of conversation events (erasures delete in bulk) asks the database as before.
+    """
+    mention_ids: set[str] = set()
+    relationship_ids: set[str] = set()
+    routes: set[tuple[str, str]] = set()
+    receipt_ids: set[str] = set()
+    for message in messages:
+        if isinstance(message, ConversationEvent):
+            return
+        if isinstance(message, DeliveryReceipt):
+            receipt_ids.add(message.receipt_id)
+            relationship_ids.add(message.relationship_id)
+            continue
+        mention = (
+            message
+            if isinstance(message, Mention)
+            else message.mention
+            if isinstance(message, ClassifiedMention)
+            else message.classified.mention
+        )
+        mention_ids.add(mention.id)
+        relationship_ids.add(mention.relationship_id)
+        if isinstance(message, RoutingDecision):
+            routes.update((mention.id, route.department) for route in message.departments)
+    absent: set[tuple[type[Any], tuple[Any, ...]]] = set()
+
+    def load(model: type[Any], column: Any, keys: set[str]) -> set[str]:
+        found: set[str] = set()
+        for chunk in _chunks(sorted(keys)):
+            found.update(
+                getattr(r, column.key)
+                for r in session.scalars(select(model).where(column.in_(chunk)))
+            )
+        absent.update((model, (key,)) for key in keys - found)
+        return found
+
+    load(ErasureRow, ErasureRow.relationship_id, relationship_ids)
+    load(DeliveryReceiptRow, DeliveryReceiptRow.receipt_id, receipt_ids)
+    stored_mentions = load(MentionRow, MentionRow.id, mention_ids)
+    if routes:
+        found_routes: set[tuple[str, str]] = set()
+        for chunk in _chunks(sorted({mention_id for mention_id, _ in routes})):
+            rows = session.scalars(
+                select(MentionRouteRow).where(MentionRouteRow.mention_id.in_(chunk))
+            )
+            found_routes.update((r.mention_id, r.department) for r in rows)
+        absent.update((MentionRouteRow, key) for key in routes - found_routes)
+    new_mentions = mention_ids - stored_mentions
+    with_state: set[str] = set()
+    for chunk in _chunks(sorted(new_mentions)):
+        with_state.update(
+            session.scalars(
+                select(ConversationEventRow.mention_id)
+                .where(
+                    ConversationEventRow.mention_id.in_(chunk),
+                    ConversationEventRow.kind.in_([kind.value for kind in _STATE_KINDS]),
+                )
+                .distinct()
+            )
+        )
+    session.info[_ABSENT] = absent
+    session.info[_RELATIONSHIPS] = relationship_ids
+    session.info[_STATE_CHECKED] = new_mentions
+    session.info[_WITH_STATE] = with_state
+
+
+class StaleBatch(Exception):
+    """A relationship of the batch was erased after `prefetch` looked: try the batch again."""
+
+
+def check_erasures(session: Session) -> None:
+    """Raises StaleBatch when a relationship `prefetch` found not erased now is.
+
+    Run last in the batch's transaction, so that the window in which an erasure
+    committed elsewhere can miss this batch's rows stays as short as it is for
+    a single message (PostgreSQL; SQLite writers take the lock before they read).
+    """
+    relationships = session.info.get(_RELATIONSHIPS)
+    if not relationships:
+        return
+    absent = session.info[_ABSENT]
+    for chunk in _chunks(sorted(relationships)):
+        for relationship in session.scalars(
+            select(ErasureRow.relationship_id).where(ErasureRow.relationship_id.in_(chunk))
+        ):
+            if (ErasureRow, (relationship,)) in absent:
+                raise StaleBatch(relationship)
+
+
+def _chunks(keys: list[str], size: int = 500) -> list[list[str]]:
+    """Bounded IN lists (SQLite and PostgreSQL both take 500 parameters with ease)."""
+    return [keys[n : n + size] for n in range(0, len(keys), size)]
+
+
 def _applier(
     message: Message, claim_ttl: timedelta
 ) -> tuple[str, Callable[[Session, Any], object]]:
@@ -463,22 +604,40 @@ def project_batch(
     """Applies many messages in one transaction; per message, None or why it was not stored.
 
     One commit per batch instead of one per message is what makes the projection
-    keep up (a commit is the expensive part, on SQLite above all). Each apply is
+    keep up (a commit is the expensive part, on SQLite above all), and `prefetch`
+    spares the query per lookup. A batch that meets a writer race is tried again
+    with a fresh prefetch, up to BATCH_ATTEMPTS times. Each apply is
     idempotent, so when the batch fails as a whole (a writer race, a busy
     database, one message a bug chokes on) it is rolled back and applied again
     one message at a time with `project`'s bounded retries: only the message
     that really fails is reported, the others are stored.
     """
-    if len(messages) > 1:
+    for attempt in range(BATCH_ATTEMPTS if len(messages) > 1 else 0):
         try:
             with session_factory() as session, session.begin():
+                prefetch(session, messages)
                 for message in messages:
                     _applier(message, claim_ttl)[1](session, message)
+                check_erasures(session)
+        except (IntegrityError, OperationalError, StaleBatch) as err:
+            # Most often another topic's writer stored one of these mentions (or erased a
+            # relationship) since the prefetch: a fresh prefetch sees it. Else one by one
+            # below says which message failed.
+            log.info(
+                "batch projection rolled back",
+                extra={
+                    "messages": len(messages),
+                    "attempt": attempt + 1,
+                    "error": type(err).__name__,
+                },
+            )
+            continue
         except Exception as err:  # rolled back; one by one below says which message failed
             log.info(
                 "batch projection rolled back; applying one by one",
                 extra={"messages": len(messages), "error": type(err).__name__},
             )
+            break
         else:
             for message in messages:
                 APPLIED.labels(kind=_applier(message, claim_ttl)[0]).inc()
