@@ -76,6 +76,7 @@ _ABSENT = "webcare_absent"  # (model, primary key) known not to be stored
 _STATE_CHECKED = "webcare_state_checked"  # mention ids whose state events were looked for
 _WITH_STATE = "webcare_with_state"  # ... and those that have any
 _RELATIONSHIPS = "webcare_relationships"  # whose erasure prefetch looked for
+_LOADED = "webcare_loaded"  # the rows prefetch loaded
 
 
 def lookup(session: Session, model: type[Any], key: Any) -> Any:
@@ -517,14 +518,15 @@ def prefetch(session: Session, messages: Sequence[Message]) -> None:
         if isinstance(message, RoutingDecision):
             routes.update((mention.id, route.department) for route in message.departments)
     absent: set[tuple[type[Any], tuple[Any, ...]]] = set()
+    # The session's identity map holds rows weakly: kept here, a later get finds them there.
+    loaded: list[Any] = session.info.setdefault(_LOADED, [])
 
     def load(model: type[Any], column: Any, keys: set[str]) -> set[str]:
         found: set[str] = set()
         for chunk in _chunks(sorted(keys)):
-            found.update(
-                getattr(r, column.key)
-                for r in session.scalars(select(model).where(column.in_(chunk)))
-            )
+            rows = session.scalars(select(model).where(column.in_(chunk))).all()
+            loaded.extend(rows)
+            found.update(getattr(r, column.key) for r in rows)
         absent.update((model, (key,)) for key in keys - found)
         return found
 
@@ -536,7 +538,8 @@ def prefetch(session: Session, messages: Sequence[Message]) -> None:
         for chunk in _chunks(sorted({mention_id for mention_id, _ in routes})):
             rows = session.scalars(
                 select(MentionRouteRow).where(MentionRouteRow.mention_id.in_(chunk))
-            )
+            ).all()
+            loaded.extend(rows)
             found_routes.update((r.mention_id, r.department) for r in rows)
         absent.update((MentionRouteRow, key) for key in routes - found_routes)
     new_mentions = mention_ids - stored_mentions

@@ -149,9 +149,15 @@ def test_a_batch_stores_exactly_what_one_by_one_stores(tmp_path: Path) -> None:
     assert len(batch["mention_routes"]) == 24
 
 
-def test_a_batch_looks_rows_up_per_table_not_per_message(tmp_path: Path) -> None:
+@pytest.mark.parametrize("stored_before", [False, True], ids=["new", "stored"])
+def test_a_batch_looks_rows_up_per_table_not_per_message(
+    tmp_path: Path, stored_before: bool
+) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'history.db'}")
     create_schema(engine)
+    writers = session_factories(engine)[1]
+    if stored_before:  # the raw mentions came first: the decisions find and update them
+        project_batch(writers, [conversation(n)[0] for n in range(60)])
     selects: list[str] = []
 
     @event.listens_for(engine, "before_cursor_execute")
@@ -160,9 +166,9 @@ def test_a_batch_looks_rows_up_per_table_not_per_message(tmp_path: Path) -> None
             selects.append(statement)
 
     decisions = [conversation(n)[2] for n in range(60)]
-    assert project_batch(session_factories(engine)[1], decisions) == [None] * 60
+    assert project_batch(writers, decisions) == [None] * 60
 
-    # erasures, mentions, their routes, their state events: not three or more per message
+    # erasures, mentions, their routes, their state events, the erasure check: per table
     assert len(selects) <= 6, selects
 
 
