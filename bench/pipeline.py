@@ -388,6 +388,59 @@ def stage_rates(
     return rates
 
 
+HOPS = ("ingest", "classify", "route", "notify")
+
+
+def hop_latencies(
+    stage_records: list[tuple[str, int, bytes]],
+    dept_records: list[tuple[str, int, bytes]],
+    run: str,
+) -> dict[str, dict[str, float]]:
+    """p50 and p99 seconds each stage adds, from broker timestamps: ingest from `ingested_at`
+    to the raw record, classify raw to classified, route classified to routed, notify routed
+    to the mention's last department delivery. Shows where the latency is spent."""
+    prefix = f"bench:{run}-"
+    at: dict[str, dict[str, float]] = defaultdict(dict)
+    for topic, timestamp_ms, value in stage_records:
+        stage = topic.rsplit(".", 1)[-1]
+        record = json.loads(value)
+        mention = (
+            record
+            if stage == "raw"
+            else record.get("mention")
+            if stage == "classified"
+            else record.get("classified", {}).get("mention")
+        )
+        if stage == "routed" and record.get("kind", "mention") != "mention":
+            continue
+        if not mention or not str(mention.get("id", "")).startswith(prefix):
+            continue
+        times = at[mention["id"]]
+        times.setdefault(stage, timestamp_ms / 1000)
+        times.setdefault("ingested", datetime.fromisoformat(mention["ingested_at"]).timestamp())
+    for _, timestamp_ms, value in dept_records:
+        record = json.loads(value)
+        mention_id = record.get("mention", {}).get("id", "")
+        if record.get("kind", "mention") == "mention" and mention_id in at:
+            times = at[mention_id]
+            times["dept"] = max(times.get("dept", 0.0), timestamp_ms / 1000)
+    steps = zip(
+        HOPS,
+        ("ingested", "raw", "classified", "routed"),
+        ("raw", "classified", "routed", "dept"),
+        strict=True,
+    )
+    out = {}
+    for hop, before, after in steps:
+        spent = [t[after] - t[before] for t in at.values() if before in t and after in t]
+        if spent:
+            out[hop] = {
+                "p50": round(percentile(spent, 0.5), 3),
+                "p99": round(percentile(spent, 0.99), 3),
+            }
+    return out
+
+
 def wait_drained(
     topics: Topics, pipeline: Pipeline, timeout_s: float, history: bool = True
 ) -> dict[str, int]:
@@ -438,9 +491,12 @@ def run_phase(
     phase.sent_until = phase.offer.sent_until
     lag = wait_drained(topics, pipeline, args.drain_timeout, args.wait_history)
     phase.drained_at = time.time()
-    result = analyse(phase, topics.read(start), run)
+    dept_records = topics.read(start)
+    result = analyse(phase, dept_records, run)
     result["lag_at_end"] = lag
-    result["stage_rates_per_s"] = stage_rates(topics.read(stage_start, stage_names), result)
+    stage_records = topics.read(stage_start, stage_names)
+    result["stage_rates_per_s"] = stage_rates(stage_records, result)
+    result["hop_latency_s"] = hop_latencies(stage_records, dept_records, run)
     result["resources"] = sampler.summary(phase.started, phase.drained_at)
     # CPU per mention does not depend on what else runs on the machine, throughput does
     delivered = max(1, int(str(result["delivered_mentions"])))
@@ -495,6 +551,13 @@ def table(results: list[dict[str, object]]) -> None:
     report("records/s per topic (from the first raw record; the first drop is the bottleneck):")
     for r in results:
         report(f"{r['phase']!s:>8} {r.get('stage_rates_per_s')}")
+    report()
+    report("seconds each stage adds, p50 / p99 (broker timestamps):")
+    for r in results:
+        hops = r.get("hop_latency_s") or {}
+        assert isinstance(hops, dict)
+        cells = [f"{hop} {v['p50']} / {v['p99']}" for hop, v in hops.items()]
+        report(f"{r['phase']!s:>8} " + "   ".join(cells))
 
 
 def plot(results: list[dict[str, object]], path: Path) -> None:
