@@ -23,7 +23,7 @@ from faust.types import EventT, TopicT
 from pydantic import BaseModel, ValidationError
 
 from schemas import DeadLetter
-from services.common.faust_consumer import RereadingTransport
+from services.common.faust_consumer import FetchSettings, RereadingTransport
 from services.common.lag import watch_consumer_lag
 from services.common.logs import CURRENT_MENTION, correlation_id, logging_config
 from services.common.metrics import DEAD_LETTERS, STAGE_SECONDS
@@ -59,7 +59,10 @@ def decode(model: type[M], value: bytes, reason: str | None = None) -> M:
 
 
 class App(faust.App):
-    """A Faust app whose consumer reads skipped offsets again (see faust_consumer.py)."""
+    """A Faust app whose consumer reads skipped offsets again and waits at most
+    `fetch_settings.max_wait_ms` for a fetch (see faust_consumer.py)."""
+
+    fetch_settings = FetchSettings()
 
     def _new_transport(self) -> RereadingTransport:
         return RereadingTransport(self.conf.broker_consumer, self)
@@ -82,6 +85,7 @@ def make_app(service: str, settings: CommonSettings) -> faust.App:
         broker_commit_every=100,
         broker_commit_interval=1.0,
     )
+    app.fetch_settings = FetchSettings(settings.fetch_min_bytes, settings.fetch_max_wait_ms)
     watch_consumer_lag(
         app, settings.kafka_bootstrap, settings.lag_interval_s, settings.stall_timeout_s
     )

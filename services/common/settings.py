@@ -70,6 +70,20 @@ class CommonSettings(BaseSettings):
             " request: one request per partition and linger instead of one per record."
         ),
     )
+    fetch_max_wait_ms: int = Field(
+        default=50,
+        ge=0,
+        le=30_000,
+        description=(
+            "Longest the broker holds a stream processor's fetch waiting for"
+            " `fetch_min_bytes`; it bounds what a record can wait for a fetch in flight."
+        ),
+    )
+    fetch_min_bytes: int = Field(
+        default=32_768,
+        ge=1,
+        description="Bytes the broker gathers before it answers a fetch (or the wait is over).",
+    )
     batch_within_s: float = Field(
         default=0.02,
         gt=0,
