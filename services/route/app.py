@@ -10,9 +10,10 @@ read state, call them, write what they say and store the new state.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import faust
@@ -33,7 +34,15 @@ from services.common.faust_runtime import (
 from services.common.organisation import Organisation, load_organisation_or_exit
 from services.common.topics import TopicNames
 from services.route import metrics
-from services.route.claims import Case, Kpi, Step, apply_event, expire, open_case
+from services.route.claims import (
+    Case,
+    Kpi,
+    Step,
+    apply_event,
+    expire,
+    open_case,
+    past_retention,
+)
 from services.route.clock import make_clock
 from services.route.crisis import (
     CrisisState,
@@ -197,9 +206,22 @@ def build_app(settings: RouteSettings, organisation: Organisation | None = None)
             return
         await settle(apply_event(case, event, now()))
 
+    def forget(mention_id: str) -> None:
+        """Drops a case past its retention (checked again: the signal may be old)."""
+        stored = cases.get(mention_id)
+        horizon = now() - timedelta(days=settings.case_retention_days)
+        if stored is None or not past_retention(stored, horizon):
+            return
+        del cases[mention_id]
+        if sla_timers.get(mention_id) is not None:
+            del sla_timers[mention_id]
+        metrics.CASES_FORGOTTEN.inc()
+
     async def handle_signal(value: bytes, key: bytes | None) -> Pending:
         message = decode(Signal, value, "invalid_route_signal")
-        if message.kind == "due" and message.mention_id:
+        if message.kind == "forget" and message.mention_id and settings.case_retention_days:
+            forget(message.mention_id)
+        elif message.kind == "due" and message.mention_id:
             stored = cases.get(message.mention_id)
             if stored is not None:
                 await settle(expire(Case.model_validate(stored), org, now()))
@@ -283,6 +305,26 @@ def build_app(settings: RouteSettings, organisation: Organisation | None = None)
             del signalled[mention_id]
         for department, count in unclaimed.items():
             metrics.UNCLAIMED.labels(department=department).set(count)
+        metrics.CASES_HELD.set(len(cases))
         await signal(CRISIS_KEY, Signal(kind="tick", at=moment))
+
+    @app.timer(interval=settings.prune_interval_s)
+    async def forget_old_cases() -> None:
+        """Signals every case past its retention; the signal's agent drops it in its partition."""
+        if not settings.case_retention_days:
+            return
+        moment = now()
+        horizon = moment - timedelta(days=settings.case_retention_days)
+        pending = [
+            await enqueue_signal(
+                stored["relationship_id"].encode(),
+                Signal(kind="forget", at=moment, mention_id=mention_id),
+            )
+            for mention_id, stored in list(cases.items())
+            if stored is not None and past_retention(stored, horizon)
+        ]
+        if pending:
+            await asyncio.gather(*pending)
+            log.info("cases past their retention signalled", extra={"cases": len(pending)})
 
     return app

@@ -10,9 +10,10 @@ when it came strictly before it, and the timer fires at `now >= deadline`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -66,6 +67,15 @@ class Case(BaseModel):
 
     def due(self, now: datetime) -> bool:
         return self.timer_running and self.deadline is not None and now >= self.deadline
+
+
+def past_retention(stored: Mapping[str, Any], horizon: datetime) -> bool:
+    """A stored case (the table's JSON form) that came in before `horizon`: route may drop it.
+
+    Whatever its status: a month after it came in, a claim or an SLA timer
+    means nothing any more, and history keeps the record.
+    """
+    return datetime.fromisoformat(stored["received_at"]) < horizon
 
 
 @dataclass(frozen=True)

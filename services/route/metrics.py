@@ -32,6 +32,14 @@ UNCLAIMED = Gauge(
     "Open mentions nobody has claimed or answered, per department (this worker's partitions).",
     ["department"],
 )
+CASES_FORGOTTEN = Counter(
+    "webcare_route_cases_forgotten_total",
+    "Cases dropped from route's state after WEBCARE_ROUTE_CASE_RETENTION_DAYS.",
+)
+CASES_HELD = Gauge(
+    "webcare_route_cases",
+    "Cases in this worker's state (its partitions and their standbys).",
+)
 CLAIM_COLLISIONS = Counter(
     "webcare_claim_collisions_total", "Claims refused because someone else holds the mention."
 )

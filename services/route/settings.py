@@ -18,6 +18,22 @@ class RouteSettings(CommonSettings):
         validation_alias="WEBCARE_ROUTE_TICK_S",
         description="How often SLA timers and the crisis window are checked.",
     )
+    case_retention_days: float = Field(
+        default=30.0,
+        ge=0,
+        validation_alias="WEBCARE_ROUTE_CASE_RETENTION_DAYS",
+        description=(
+            "Days route keeps a mention's case (claims, SLA timer, escalation) after it came"
+            " in; older cases are dropped from its state, which would otherwise grow with"
+            " every mention ever routed. History keeps the whole record. 0 keeps them all."
+        ),
+    )
+    prune_interval_s: float = Field(
+        default=3600.0,
+        gt=0,
+        validation_alias="WEBCARE_ROUTE_PRUNE_INTERVAL_S",
+        description="How often route looks for cases past their retention.",
+    )
     clock_file: Path | None = Field(
         default=None,
         validation_alias="WEBCARE_ROUTE_CLOCK_FILE",

@@ -9,6 +9,7 @@ import pytest
 
 from schemas import RoutingDecision
 from tests.service.route.conftest import RouteUnderTest
+from tests.support.kafka_reading import read_keyed
 
 pytestmark = pytest.mark.kafka
 
@@ -167,3 +168,44 @@ def test_replies_too_close_together_warn(route_service: RouteUnderTest) -> None:
     ]
     assert warning.notice is not None
     assert (warning.notice.channel, warning.notice.threshold) == ("x", 5)
+
+
+def test_cases_past_their_retention_are_forgotten(route_service: RouteUnderTest) -> None:
+    """Route's state would otherwise hold every case ever routed (and its memory grow with it):
+    a case older than WEBCARE_ROUTE_CASE_RETENTION_DAYS is dropped, with its claim."""
+    route_service.env["WEBCARE_ROUTE_CASE_RETENTION_DAYS"] = "1"
+    route_service.env["WEBCARE_ROUTE_PRUNE_INTERVAL_S"] = "0.5"
+    route_service.set_clock(TEN)
+    route_service.start()
+    route_service.mention(["press"], TEN, mention_id="x:1")
+    route_service.wait_for(lambda d: bool(of_kind(d, "mention")))
+    route_service.event("claimed", "femke", TEN, "communicatie", "x:1")
+    route_service.event("claimed", "dewi", TEN, "service", "x:1")
+    route_service.wait_for(refused("dewi", "femke"))  # x:1 and its claim are held
+
+    two_days_on = TEN + timedelta(days=2)
+    route_service.mention(["press"], two_days_on, mention_id="x:2")  # young enough to stay
+    route_service.set_clock(two_days_on)
+    changelog = f"{route_service.topics.prefix}-route-cases-changelog"  # keys are JSON
+    records = read_keyed(
+        route_service.bootstrap,
+        changelog,
+        lambda records: (b'"x:1"', None) in records,
+        timeout_s=90,
+    )
+    assert (b'"x:1"', None) in records
+    assert (b'"x:2"', None) not in records
+
+    # x:1 is no longer held: Eline's claim of it is not refused; x:2's claims still are
+    route_service.event("claimed", "eline", two_days_on, "programmas", "x:1")
+    route_service.event("claimed", "femke", two_days_on, "communicatie", "x:2")
+    route_service.event("claimed", "dewi", two_days_on, "service", "x:2")
+    decisions = route_service.wait_for(
+        lambda d: sum(1 for r in of_kind(d, "claim_refused").values() if r.notice) >= 2
+    )
+    refusals = {
+        (r.classified.mention.id, r.notice.claimant, r.notice.actor)
+        for r in of_kind(decisions, "claim_refused").values()
+        if r.notice is not None
+    }
+    assert refusals == {("x:1", "dewi", "femke"), ("x:2", "dewi", "femke")}

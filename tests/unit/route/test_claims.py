@@ -6,7 +6,7 @@ from datetime import time, timedelta
 
 import pytest
 
-from services.route.claims import Case, expire, open_case
+from services.route.claims import Case, expire, open_case, past_retention
 from services.route.claims import apply_event as step
 from services.route.policy import route, sla_minutes
 from tests.unit.route.builders import FRIDAY, classified, event, organisation
@@ -158,3 +158,18 @@ def test_retag_and_link_leave_the_case_alone() -> None:
     case = press_case()
     for kind in ("retagged", "linked"):
         assert not step(case, event(kind, "femke", FRIDAY), FRIDAY).changed
+
+
+@pytest.mark.parametrize(
+    ("horizon", "past"),
+    [
+        (FRIDAY - timedelta(days=1), False),
+        (FRIDAY, False),  # came in exactly at the horizon: kept
+        (FRIDAY + TICK, True),
+        (FRIDAY + timedelta(days=31), True),
+    ],
+)
+def test_a_case_is_past_its_retention_once_it_came_in_before_the_horizon(horizon, past) -> None:
+    stored = press_case().model_dump(mode="json")  # as the table holds it
+
+    assert past_retention(stored, horizon) is past
