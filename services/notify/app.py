@@ -12,15 +12,17 @@ import json
 import logging
 import os
 import signal
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import faust
 import httpx
 from faust import current_event
-from faust.types import TableT, TopicT
+from faust.types import TP, EventT, TableT, TopicT
 from faust.types.core import K, V
+from mode import BaseSignalT
 from prometheus_client import Counter, Histogram
 
 from schemas import (
@@ -35,6 +37,7 @@ from services.common.faust_runtime import (
     DeadLetters,
     Pending,
     Rejected,
+    as_current,
     by_key,
     decode,
     handle_batches,
@@ -53,9 +56,11 @@ from services.notify.deliveries import deliveries_for, idempotency_key
 from services.notify.digest import added, digest_id, goes_to_digest, is_due, table_key, without
 from services.notify.formats import digests as digest_formats
 from services.notify.formats.emails import email_for
+from services.notify.gaps import Gap, OffsetTracker
 from services.notify.ledger import KeyState, Next, marked_at, marker, next_step
 from services.notify.mail import SmtpServer
 from services.notify.payloads import http_body
+from services.notify.rereader import Rereader
 from services.notify.settings import NotifySettings
 from services.notify.targets import Target, push_targets
 from services.notify.webhook import Attempt, headers_for, post_once
@@ -71,6 +76,10 @@ IN_DOUBT = Counter(
     "webcare_notify_in_doubt_total",
     "Deliveries found in flight after a crash, per channel and how they were settled.",
     ["channel", "resolution"],
+)
+SKIPPED_REREAD = Counter(
+    "webcare_notify_skipped_reread_total",
+    "Routing decisions the Faust stream skipped after a restart, read again and handled.",
 )
 END_TO_END = Histogram(
     "webcare_end_to_end_latency_seconds",
@@ -136,6 +145,8 @@ def build_app(settings: NotifySettings) -> faust.App:
     claims = app.Table("claims", default=None, partitions=settings.topic_partitions)
     conversation_events = raw_topic(app, topics.conversation_events)
     audit = QueueAudit(settings.kafka_bootstrap)
+    offsets = OffsetTracker()
+    rereader = Rereader(settings.kafka_bootstrap, topics.routed, app.conf.id)
     deliverer = Deliverer(
         attempts=settings.webhook_attempts,
         base_s=settings.retry_base_s,
@@ -428,11 +439,76 @@ def build_app(settings: NotifySettings) -> faust.App:
     async def track_claims(stream: faust.StreamT) -> None:
         await handle_each(stream, track_claim, dead_letters)
 
+    @app.on_partitions_revoked.connect
+    def forget_revoked(_app: Any, /, *args: Any, signal: BaseSignalT[Any], **_: Any) -> None:
+        revoked: set[TP] = args[0]
+        offsets.forget({tp.partition for tp in revoked if tp.topic == topics.routed})
+
+    async def read_skipped_before(event: EventT) -> None:
+        """Handles first what Faust skipped before this event, if it did (see `gaps.py`)."""
+        if event.message.topic != topics.routed:
+            return
+        gap = await skipped_before(event.message.partition, event.message.offset)
+        if gap is None:
+            return
+        with as_current(event):  # table writes go to this partition's changelog
+            try:
+                await handle_skipped(gap)
+            except BaseException:
+                offsets.unread(gap)
+                raise
+
     async def notify_pending(value: bytes, key: bytes | None) -> Pending:
         await notify_decision(value, key)
         return []  # notify awaits its effects itself: the ledger needs them acknowledged
 
     deliver_by_key = by_key(notify_pending)
+
+    async def notify_batch(events: Sequence[EventT]) -> list[Pending | BaseException]:
+        """Gaps are checked in offset order first; then relationships are notified side by side."""
+        failed: dict[int, BaseException] = {}
+        for n, event in enumerate(events):
+            try:
+                await read_skipped_before(event)
+            except Exception as err:  # this event is dead-lettered, as if it had failed itself
+                failed[n] = err
+        rest = [event for n, event in enumerate(events) if n not in failed]
+        outcomes = iter(await deliver_by_key(rest))
+        return [failed[n] if n in failed else next(outcomes) for n in range(len(events))]
+
+    async def skipped_before(partition: int, offset: int) -> Gap | None:
+        """The offsets Faust skipped before this one, if it did (see `gaps.py`)."""
+        if not offsets.knows(partition):
+            committed = await rereader.committed(partition)
+            if committed is not None:
+                offsets.start_at(partition, committed)
+        return offsets.arrived(partition, offset)
+
+    async def handle_skipped(gap: Gap) -> None:
+        log.warning(
+            "the stream skipped routing decisions: reading them again",
+            extra={"partition": gap.partition, "from_offset": gap.start, "to_offset": gap.end},
+        )
+        for offset, value, key in await rereader.read(gap.partition, gap.start, gap.end):
+            SKIPPED_REREAD.inc()
+            try:
+                await notify_decision(value, key)
+            except Rejected as rejection:
+                DEAD_LETTERS.labels(stage="notify", reason=rejection.reason).inc()
+                letter = DeadLetter.of(
+                    stage="notify",
+                    reason=rejection.reason,
+                    detail=rejection.detail,
+                    original=value,
+                    topic=topics.routed,
+                    partition=gap.partition,
+                    offset=offset,
+                    key=key,
+                    at=datetime.now(UTC),
+                )
+                await (
+                    await dead_letters.topic.send(key=key, value=letter.model_dump_json().encode())
+                )
 
     async def notify_decision(value: bytes, key: bytes | None) -> None:
         decision = decode(RoutingDecision, value)
@@ -463,11 +539,7 @@ def build_app(settings: NotifySettings) -> faust.App:
     @app.agent(routed, name="notify_departments")
     async def notify_departments(stream: faust.StreamT) -> None:
         await handle_batches(
-            stream,
-            deliver_by_key,
-            dead_letters,
-            settings.decisions_at_once,
-            settings.batch_within_s,
+            stream, notify_batch, dead_letters, settings.decisions_at_once, settings.batch_within_s
         )
 
     return app
