@@ -118,6 +118,13 @@ def test_history_api_never_answers_5xx(hostile: Pipeline) -> None:
             response = httpx.get(f"{api}/v1/search", headers=headers, timeout=30)
         except (httpx.RemoteProtocolError, httpx.LocalProtocolError):
             continue  # the server may close on a header over its limit: that is a refusal too
+        except httpx.ReadError:
+            # ... and closing with the oversized header still unread resets the connection
+            # (ECONNRESET, seen in CI) instead: the same refusal, told by TCP; for any other
+            # header a reset is a failure
+            if header is None or len(header) < 65_536:
+                raise
+            continue
         check(response, f"auth {header!r:.40}")
         assert response.status_code in (400, 401, 431), header
 
