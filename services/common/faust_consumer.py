@@ -84,8 +84,11 @@ class JumpGuard:
         return Verdict.REWIND
 
     def _arrived(self, tp: TP) -> None:
+        """The partition reads in order again. A jump remembered from a rewind is no evidence
+        of a hole after this: a later stale jump that looks the same must be re-read too."""
         self._expected.pop(tp, None)
         self._dropping.discard(tp)
+        self._rewound.pop(tp, None)
 
     def forget(self, tps: Iterable[TP]) -> None:
         """Partitions another worker now reads: what was remembered of them no longer holds."""

@@ -95,3 +95,17 @@ def test_a_revoked_partition_is_forgotten() -> None:
     guard.forget([P0])
     # back on this worker later with no seek yet: judged against the read offset alone
     assert guard.verdict(P0, 11, 10) is Verdict.DELIVER
+
+
+def test_a_stale_jump_seen_before_a_completed_reread_is_not_taken_for_a_hole_later() -> None:
+    """A rewind's jump is only evidence of a hole until the re-read brings the record at the
+    seek offset. A restarted notifier was sought to 4 twice (assignment, then a rebalance);
+    both times a stale 6 came first. Taking the second for a hole hands out 6, Faust books
+    5 as a gap, and a replayed decision at 5 is lost (seen in a CI-like run)."""
+    guard = JumpGuard()
+    guard.sought(P0, 4)
+    assert feed(guard, P0, [6, 7, 4, 5, 6, 7], read_offset=4) == [4, 5, 6, 7]
+    guard.sought(P0, 4)  # sought back to the committed offset again
+
+    assert guard.verdict(P0, 6, 4) is Verdict.REWIND
+    assert feed(guard, P0, [4, 5, 6], read_offset=4) == [4, 5, 6]
