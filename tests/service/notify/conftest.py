@@ -3,15 +3,13 @@ the notifier as a real process, and routing decisions to feed it."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 import yaml
-from kafka import KafkaConsumer, KafkaProducer
-from kafka.consumer.fetcher import ConsumerRecord
+from kafka import KafkaProducer
 
 from schemas import (
     Author,
@@ -198,27 +196,3 @@ def produce_decisions(bootstrap: str, topic: str, decisions: list[RoutingDecisio
             future.get(timeout=30)
     finally:
         producer.close()
-
-
-def read_records(
-    bootstrap: str,
-    topic: str,
-    until: Callable[[list[ConsumerRecord]], bool],
-    timeout_s: float = 120.0,
-) -> list[ConsumerRecord]:
-    """Every record on `topic` from the start (with headers), once `until` holds or time is up."""
-    consumer = KafkaConsumer(
-        topic,
-        bootstrap_servers=bootstrap,
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-        consumer_timeout_ms=300,
-    )
-    records: list[ConsumerRecord] = []
-    deadline = time.monotonic() + timeout_s
-    try:
-        while time.monotonic() < deadline and not until(records):
-            records.extend(consumer)
-    finally:
-        consumer.close()
-    return records

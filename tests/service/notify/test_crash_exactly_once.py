@@ -20,8 +20,9 @@ import httpx
 import pytest
 
 from tests.conftest import free_port
-from tests.service.notify.conftest import Notifier, decision, produce_decisions, read_records
+from tests.service.notify.conftest import Notifier, decision, produce_decisions
 from tests.service.notify.servers import FlakyHttpServer, RecordingSmtpServer
+from tests.support.kafka_reading import read_records
 
 # Two notifier starts and 200 decisions to five targets each: on a loaded 2-core machine this
 # can outgrow the suite's default 300 s; the receivers' waits bound each step anyway.

@@ -14,8 +14,9 @@ from collections.abc import Callable
 import pytest
 
 from schemas import DeadLetter, DeliveryOutcome, DeliveryReceipt
-from tests.service.notify.conftest import Notifier, decision, produce_decisions, read_records
+from tests.service.notify.conftest import Notifier, decision, produce_decisions
 from tests.service.notify.servers import FlakyHttpServer
+from tests.support.kafka_reading import read_records
 from tests.support.processes import REPO
 
 pytestmark = pytest.mark.kafka

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from schemas import ConversationEvent, ConversationEventKind, RoutingDecision, RoutingNotice
-from tests.service.notify.conftest import Notifier, decision, produce_decisions, read_records
+from tests.service.notify.conftest import Notifier, decision, produce_decisions
 from tests.service.notify.servers import FlakyHttpServer, Received, RecordingSmtpServer
-from tests.support.kafka_reading import produce
+from tests.support.kafka_reading import produce, read_records
 from tests.unit.factories import NOW
 
 pytestmark = pytest.mark.kafka

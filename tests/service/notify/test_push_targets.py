@@ -11,14 +11,9 @@ import pytest
 
 from schemas import DeliveryOutcome, DeliveryReceipt, DepartmentDelivery
 from services.notify.webhook import signature
-from tests.service.notify.conftest import (
-    HOOK_SECRET,
-    Notifier,
-    decision,
-    produce_decisions,
-    read_records,
-)
+from tests.service.notify.conftest import HOOK_SECRET, Notifier, decision, produce_decisions
 from tests.service.notify.servers import FlakyHttpServer, RecordingSmtpServer
+from tests.support.kafka_reading import read_records
 
 pytestmark = pytest.mark.kafka
 
