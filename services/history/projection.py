@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
 from prometheus_client import Counter
-from sqlalchemy import delete, inspect, or_, select
+from sqlalchemy import Select, delete, inspect, or_, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -73,9 +73,7 @@ class Skipped:
 
 # session.info keys of a prefetched batch (see `prefetch`)
 _ABSENT = "webcare_absent"  # (model, primary key) known not to be stored
-_STATE_CHECKED = "webcare_state_checked"  # mention ids whose state events were looked for
-_WITH_STATE = "webcare_with_state"  # ... and those that have any
-_RELATIONSHIPS = "webcare_relationships"  # whose erasure prefetch looked for
+_STATELESS = "webcare_stateless"  # new mentions with no claim, release, resolve or re-tag
 _LOADED = "webcare_loaded"  # the rows prefetch loaded
 
 
@@ -484,8 +482,7 @@ def project(
 
 def _may_have_state_events(session: Session, mention_id: str) -> bool:
     """False only when `prefetch` looked and found no claim, release, resolve or re-tag of it."""
-    checked = session.info.get(_STATE_CHECKED)
-    return checked is None or mention_id not in checked or mention_id in session.info[_WITH_STATE]
+    return mention_id not in session.info.get(_STATELESS, ())
 
 
 def prefetch(session: Session, messages: Sequence[Message]) -> None:
@@ -522,43 +519,40 @@ def prefetch(session: Session, messages: Sequence[Message]) -> None:
     loaded: list[Any] = session.info.setdefault(_LOADED, [])
 
     def load(model: type[Any], column: Any, keys: set[str]) -> set[str]:
-        found: set[str] = set()
-        for chunk in _chunks(sorted(keys)):
-            rows = session.scalars(select(model).where(column.in_(chunk))).all()
-            loaded.extend(rows)
-            found.update(getattr(r, column.key) for r in rows)
+        rows = list(_where_in(session, select(model), column, keys))
+        loaded.extend(rows)
+        found = {getattr(r, column.key) for r in rows}
         absent.update((model, (key,)) for key in keys - found)
         return found
 
     load(ErasureRow, ErasureRow.relationship_id, relationship_ids)
     load(DeliveryReceiptRow, DeliveryReceiptRow.receipt_id, receipt_ids)
-    stored_mentions = load(MentionRow, MentionRow.id, mention_ids)
-    if routes:
-        found_routes: set[tuple[str, str]] = set()
-        for chunk in _chunks(sorted({mention_id for mention_id, _ in routes})):
-            rows = session.scalars(
-                select(MentionRouteRow).where(MentionRouteRow.mention_id.in_(chunk))
-            ).all()
-            loaded.extend(rows)
-            found_routes.update((r.mention_id, r.department) for r in rows)
-        absent.update((MentionRouteRow, key) for key in routes - found_routes)
-    new_mentions = mention_ids - stored_mentions
-    with_state: set[str] = set()
-    for chunk in _chunks(sorted(new_mentions)):
-        with_state.update(
-            session.scalars(
-                select(ConversationEventRow.mention_id)
-                .where(
-                    ConversationEventRow.mention_id.in_(chunk),
-                    ConversationEventRow.kind.in_([kind.value for kind in _STATE_KINDS]),
-                )
-                .distinct()
-            )
+    new_mentions = mention_ids - load(MentionRow, MentionRow.id, mention_ids)
+    route_rows = list(
+        _where_in(
+            session,
+            select(MentionRouteRow),
+            MentionRouteRow.mention_id,
+            {mention_id for mention_id, _ in routes},
         )
+    )
+    loaded.extend(route_rows)
+    absent.update(
+        (MentionRouteRow, key)
+        for key in routes - {(r.mention_id, r.department) for r in route_rows}
+    )
+    with_state = set(
+        _where_in(
+            session,
+            select(ConversationEventRow.mention_id)
+            .where(ConversationEventRow.kind.in_([kind.value for kind in _STATE_KINDS]))
+            .distinct(),
+            ConversationEventRow.mention_id,
+            new_mentions,
+        )
+    )
     session.info[_ABSENT] = absent
-    session.info[_RELATIONSHIPS] = relationship_ids
-    session.info[_STATE_CHECKED] = new_mentions
-    session.info[_WITH_STATE] = with_state
+    session.info[_STATELESS] = new_mentions - with_state
 
 
 class StaleBatch(Exception):
@@ -572,21 +566,21 @@ def check_erasures(session: Session) -> None:
     committed elsewhere can miss this batch's rows stays as short as it is for
     a single message (PostgreSQL; SQLite writers take the lock before they read).
     """
-    relationships = session.info.get(_RELATIONSHIPS)
-    if not relationships:
-        return
-    absent = session.info[_ABSENT]
-    for chunk in _chunks(sorted(relationships)):
-        for relationship in session.scalars(
-            select(ErasureRow.relationship_id).where(ErasureRow.relationship_id.in_(chunk))
-        ):
-            if (ErasureRow, (relationship,)) in absent:
-                raise StaleBatch(relationship)
+    not_erased = {key[0] for model, key in session.info.get(_ABSENT, ()) if model is ErasureRow}
+    for relationship in _where_in(
+        session, select(ErasureRow.relationship_id), ErasureRow.relationship_id, not_erased
+    ):
+        raise StaleBatch(relationship)
 
 
-def _chunks(keys: list[str], size: int = 500) -> list[list[str]]:
-    """Bounded IN lists (SQLite and PostgreSQL both take 500 parameters with ease)."""
-    return [keys[n : n + size] for n in range(0, len(keys), size)]
+def _where_in(
+    session: Session, statement: Select[Any], column: Any, keys: set[str], size: int = 500
+) -> Iterator[Any]:
+    """What `statement` finds with `column` in `keys`, asked in bounded IN lists (SQLite and
+    PostgreSQL both take 500 parameters with ease); nothing is asked for no keys."""
+    ordered = sorted(keys)
+    for start in range(0, len(ordered), size):
+        yield from session.scalars(statement.where(column.in_(ordered[start : start + size])))
 
 
 def _applier(
