@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -26,20 +27,34 @@ def postgres_database(postgres_url: str) -> Iterator[str]:
     admin.dispose()
 
 
+@contextmanager
+def migrated(url: str) -> Iterator[Engine]:
+    """An engine on `url` with the schema migrated, emptied again afterwards (the module's
+    PostgreSQL database outlives the test)."""
+    engine = make_engine(url)
+    migrate(engine)
+    yield engine
+    Base.metadata.drop_all(engine)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    engine.dispose()
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'history.db'}"
     else:
         url = request.getfixturevalue("postgres_database")
-    engine = make_engine(url)
-    migrate(engine)
-    yield engine
-    # The PostgreSQL database outlives the test.
-    Base.metadata.drop_all(engine)
-    with engine.begin() as connection:
-        connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
-    engine.dispose()
+    with migrated(url) as engine:
+        yield engine
+
+
+@pytest.fixture
+def postgres_engine(postgres_database: str) -> Iterator[Engine]:
+    """PostgreSQL only: for what SQLite cannot show (writers racing each other)."""
+    with migrated(postgres_database) as engine:
+        yield engine
 
 
 ADMIN_KEY = "test-admin-key"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -20,7 +20,6 @@ from services.history.database import (
     make_engine,
     session_factories,
 )
-from services.history.migrate import migrate
 from services.history.projection import Message, project, project_batch
 from tests.unit.history.test_projection import T0, classified, receipt, routed
 from tests.unit.history.test_projection import mention as pmention
@@ -172,15 +171,20 @@ def test_a_batch_looks_rows_up_per_table_not_per_message(
     assert len(selects) <= 6, selects
 
 
-@pytest.fixture
-def postgres_engine(postgres_database: str) -> Iterator[Engine]:
-    engine = make_engine(postgres_database)
-    migrate(engine)
-    yield engine
-    Base.metadata.drop_all(engine)
-    with engine.begin() as connection:
-        connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
-    engine.dispose()
+def race_after_prefetch(
+    monkeypatch: pytest.MonkeyPatch, other_writer: Callable[[], object]
+) -> None:
+    """`other_writer` commits once, between the batch's first prefetch and its commit."""
+    real = projection.prefetch
+    raced: list[int] = []
+
+    def racing(session: Session, messages: Sequence[Message]) -> None:
+        real(session, messages)
+        if not raced:
+            raced.append(1)
+            other_writer()
+
+    monkeypatch.setattr(projection, "prefetch", racing)
 
 
 @pytest.mark.postgres
@@ -197,16 +201,7 @@ def test_a_mention_another_writer_stores_meanwhile_costs_a_retry_not_one_by_one(
         opened.append(1)
         return writers()
 
-    real = projection.prefetch
-    raced: list[int] = []
-
-    def racing(session: Session, messages: Sequence[Message]) -> None:
-        real(session, messages)
-        if not raced:
-            raced.append(1)
-            project(factory, mention(0))  # another writer, committed in between
-
-    monkeypatch.setattr(projection, "prefetch", racing)
+    race_after_prefetch(monkeypatch, lambda: project(factory, mention(0)))
     batch = [mention(n) for n in range(5)]
     assert project_batch(factory, batch) == [None] * 5
 
@@ -219,17 +214,12 @@ def test_an_erasure_committed_meanwhile_keeps_the_batch_from_storing_that_relati
     postgres_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     writers = session_factories(postgres_engine)[1]
-    real = projection.prefetch
-    raced: list[int] = []
 
-    def racing(session: Session, messages: Sequence[Message]) -> None:
-        real(session, messages)
-        if not raced:
-            raced.append(1)
-            with writers() as other, other.begin():  # the erasure, committed in between
-                other.add(ErasureRow(relationship_id="rel-0", event_id="e-1", erased_at=LATER))
+    def erase() -> None:
+        with writers() as other, other.begin():
+            other.add(ErasureRow(relationship_id="rel-0", event_id="e-1", erased_at=LATER))
 
-    monkeypatch.setattr(projection, "prefetch", racing)
+    race_after_prefetch(monkeypatch, erase)
     assert project_batch(writers, [mention(n) for n in range(4)]) == [None] * 4
 
     assert stored_ids(writers) == {"x:1", "x:3"}  # rel-1 only
