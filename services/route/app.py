@@ -206,11 +206,13 @@ def build_app(settings: RouteSettings, organisation: Organisation | None = None)
             return
         await settle(apply_event(case, event, now()))
 
+    def retention_horizon() -> datetime:
+        return now() - timedelta(days=settings.case_retention_days)
+
     def forget(mention_id: str) -> None:
         """Drops a case past its retention (checked again: the signal may be old)."""
         stored = cases.get(mention_id)
-        horizon = now() - timedelta(days=settings.case_retention_days)
-        if stored is None or not past_retention(stored, horizon):
+        if stored is None or not past_retention(stored, retention_horizon()):
             return
         del cases[mention_id]
         if sla_timers.get(mention_id) is not None:
@@ -313,8 +315,7 @@ def build_app(settings: RouteSettings, organisation: Organisation | None = None)
         """Signals every case past its retention; the signal's agent drops it in its partition."""
         if not settings.case_retention_days:
             return
-        moment = now()
-        horizon = moment - timedelta(days=settings.case_retention_days)
+        moment, horizon = now(), retention_horizon()
         pending = [
             await enqueue_signal(
                 stored["relationship_id"].encode(),
