@@ -240,6 +240,7 @@ class ConversationEventKind(StrEnum):
     RESOLVED = "resolved"
     LINKED = "linked"
     ERASED = "erased"  # GDPR erasure of the relationship (history deletes it, leaves a tombstone)
+    NOTED = "note"  # a free note a person left on the mention for colleagues; changes no state
 
 
 class ConversationEvent(Contract):
