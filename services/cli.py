@@ -15,6 +15,7 @@ from services.common.settings import CommonSettings
 from services.common.topics import TopicNames
 from services.history.cli import history_app as history_admin_app
 from services.history.cli import keys_app as history_keys_app
+from services.history.people_cli import people_app
 from services.notify.dlq import dlq_app
 from services.route.cli import route_app
 
@@ -24,6 +25,7 @@ app.add_typer(topics_app, name="topics")
 app.add_typer(route_app, name="route")
 app.add_typer(history_keys_app, name="keys")
 app.add_typer(history_admin_app, name="history")
+app.add_typer(people_app, name="people")
 app.add_typer(classify_cli.app)  # webcare train, webcare eval
 app.add_typer(classify_cli.control_app, name="classify")
 app.add_typer(dlq_app, name="dlq")

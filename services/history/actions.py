@@ -30,6 +30,12 @@ class Note(Request):
     note: str | None = Field(default=None, max_length=2000)
 
 
+class NoteText(Request):
+    """A free note on a mention, for colleagues; its own event kind (`note`)."""
+
+    text: str = Field(min_length=1, max_length=4000)
+
+
 class Reply(Request):
     text: str = Field(min_length=1, max_length=10_000)
     channel: Slug = Field(description="Where the reply is (to be) posted, e.g. 'x', 'email'.")
@@ -58,6 +64,8 @@ def to_event(
     topics: list[str] | None = None
     if isinstance(request, Note):
         text = request.note
+    elif isinstance(request, NoteText):
+        text = request.text
     elif isinstance(request, Reply):
         text, channel = request.text, request.channel
     elif isinstance(request, Retag):

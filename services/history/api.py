@@ -24,6 +24,7 @@ from services.history.api_admin import router as admin_router
 from services.history.api_deps import ApiContext, ApiError, Ctx, Reader
 from services.history.api_kpis import router as kpis_router
 from services.history.api_stream import router as stream_router
+from services.history.inbox.web import mount_inbox
 from services.history.search import SearchFilters, search
 from services.history.views import (
     BadCursor,
@@ -111,6 +112,7 @@ def create_api(context: ApiContext) -> FastAPI:
     api.include_router(admin_router)
     api.include_router(kpis_router)
     api.include_router(stream_router)
+    mount_inbox(api)
     return api
 
 

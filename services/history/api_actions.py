@@ -17,14 +17,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Response
 from prometheus_client import Counter
+from sqlalchemy import select
 
 from schemas import ConversationEvent
 from schemas import ConversationEventKind as Kind
 from services.history import key_store, queries
-from services.history.actions import Link, Note, Reply, Request, Retag, to_event
+from services.history.actions import Link, Note, NoteText, Reply, Request, Retag, to_event
 from services.history.api_deps import Actor, Admin, ApiContext, ApiError, Ctx
 from services.history.claims import effective_status
-from services.history.database import ConversationEventRow, MentionRow
+from services.history.database import ConversationEventRow, MentionRouteRow, MentionRow
 from services.history.keys import Principal
 from services.history.publisher import PublishFailed
 from services.history.views import ActionResult, MentionView, Problem
@@ -52,9 +53,42 @@ ACTIONS = Counter(
 
 
 def _department(principal: Principal) -> str:
-    if principal.department is None:
+    department = principal.acting_department(())
+    if department is None:
         raise ApiError(403, "forbidden", "this API key acts for no department")
-    return principal.department
+    return department
+
+
+def _routed_to(ctx: ApiContext, mention_id: str) -> list[str]:
+    with ctx.readers() as session:
+        return list(
+            session.scalars(
+                select(MentionRouteRow.department).where(MentionRouteRow.mention_id == mention_id)
+            )
+        )
+
+
+def _may_act(ctx: ApiContext, principal: Principal, mention_id: str, kind: Kind) -> str | None:
+    """The department the action is recorded for, once `principal` may act on the mention.
+
+    Reads are open to all; acting is for the departments the mention went to
+    (a lead or admin acts on any). A member cannot act on a mention route has
+    not decided yet: that is a 409 to try again, not a refusal.
+    """
+    routed = _routed_to(ctx, mention_id)
+    if not principal.may_act_on(routed):
+        _audit(ctx, principal, kind.value, mention_id, "forbidden", None)
+        if not routed:
+            raise ApiError(
+                409, "not_routed_yet", "route has not decided this mention yet; try again shortly"
+            )
+        raise ApiError(
+            403,
+            "forbidden",
+            f"{principal.name} acts for {sorted(principal.home_departments())}; "
+            f"this mention went to {sorted(routed)}",
+        )
+    return principal.acting_department(routed)
 
 
 def _audit(
@@ -113,16 +147,20 @@ def _current(ctx: ApiContext, mention_id: str) -> MentionView | None:
     return view
 
 
-def _act_on_mention(
+def act_on_mention(
     ctx: ApiContext,
     principal: Principal,
-    response: Response,
     mention_id: str,
     kind: Kind,
     request: Request | None,
 ) -> ActionResult:
-    department = _department(principal)
+    """Every action on a mention, for the JSON API and the inbox alike: check, write, wait.
+
+    Raises ApiError for every refusal; `applied` says whether the projection
+    stored the event within the wait (200) or not yet (202).
+    """
     row = _mention(ctx, mention_id)
+    department = _may_act(ctx, principal, mention_id, kind)
     now = ctx.clock()
     if kind is Kind.CLAIMED:
         status = effective_status(row.status, row.claimed_at, now, ctx.claim_ttl)
@@ -157,8 +195,20 @@ def _act_on_mention(
     _audit(
         ctx, principal, kind.value, mention_id, "applied" if applied else "accepted", event.event_id
     )
-    response.status_code = 200 if applied else 202
     return ActionResult(event_id=event.event_id, applied=applied, mention=mention)
+
+
+def _act_on_mention(
+    ctx: ApiContext,
+    principal: Principal,
+    response: Response,
+    mention_id: str,
+    kind: Kind,
+    request: Request | None,
+) -> ActionResult:
+    result = act_on_mention(ctx, principal, mention_id, kind, request)
+    response.status_code = 200 if result.applied else 202
+    return result
 
 
 @router.post("/mentions/{mention_id:path}/claim", response_model=ActionResult)
@@ -169,8 +219,9 @@ def claim(
     response: Response,
     body: Annotated[Note | None, Body()] = None,
 ) -> ActionResult:
-    """Claim a mention for your department: "I am answering this now". 409 when someone else
-    holds a live claim; a claim expires after `WEBCARE_HISTORY_CLAIM_TTL_S`."""
+    """Claim a mention: "I am answering this now". 409 when someone else holds a live claim;
+    a claim expires after `WEBCARE_HISTORY_CLAIM_TTL_S`. Members act on mentions routed to
+    their departments; leads and admins on any."""
     return _act_on_mention(ctx, who, response, mention_id, Kind.CLAIMED, body)
 
 
@@ -190,6 +241,12 @@ def release(
 def reply(mention_id: str, ctx: Ctx, who: Actor, response: Response, body: Reply) -> ActionResult:
     """Record a reply (its text and channel); posting it to the platform is not done here."""
     return _act_on_mention(ctx, who, response, mention_id, Kind.REPLIED, body)
+
+
+@router.post("/mentions/{mention_id:path}/note", response_model=ActionResult)
+def note(mention_id: str, ctx: Ctx, who: Actor, response: Response, body: NoteText) -> ActionResult:
+    """Leave a note on the mention for colleagues: it joins the timeline, changes no state."""
+    return _act_on_mention(ctx, who, response, mention_id, Kind.NOTED, body)
 
 
 @router.post("/mentions/{mention_id:path}/retag", response_model=ActionResult)

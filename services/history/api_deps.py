@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from schemas import ConversationEvent
 from services.history.department_stream import DepartmentStreams
+from services.history.inbox.rate_limit import LoginLimits
 from services.history.key_store import authenticate
 from services.history.keys import Principal, Scope
 from services.history.queries import ReadContext
@@ -45,6 +46,11 @@ class ApiContext:
     topics: list[str] = field(default_factory=list)
     clock: Callable[[], datetime] = utc_now
     streams: DepartmentStreams | None = None
+    # The inbox's (web pages) share of the context.
+    public_url: str = "http://127.0.0.1:8000"
+    session_lifetime: timedelta = timedelta(hours=12)
+    login_limits: LoginLimits = field(default_factory=LoginLimits)
+    department_names: dict[str, str] = field(default_factory=dict)
 
     def read_context(self) -> ReadContext:
         return ReadContext(now=self.clock(), claim_ttl=self.claim_ttl)

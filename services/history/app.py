@@ -161,6 +161,9 @@ def build_app(
         departments=organisation.department_slugs if organisation else [],
         topics=[t.slug for t in organisation.topics] if organisation else [],
         streams=DepartmentStreams(settings.kafka_bootstrap, topics, settings.stream_heartbeat_s),
+        public_url=settings.public_url.rstrip("/"),
+        session_lifetime=timedelta(hours=settings.session_hours),
+        department_names={d.slug: d.name for d in organisation.departments} if organisation else {},
     )
     app.service(api_service(create_api(context), settings.host, settings.port))
     watch_overdue(app, readers, context.departments, settings.gauge_interval_s)

@@ -230,6 +230,47 @@ class AuditRow(Base):
     event_id: Mapped[str | None] = mapped_column(String)
 
 
+class PersonRow(Base):
+    """A person who signs in to the inbox; only the argon2 hash of the password is kept."""
+
+    __tablename__ = "people"
+
+    username: Mapped[str] = mapped_column(String, primary_key=True)
+    display_name: Mapped[str] = mapped_column(String)
+    departments: Mapped[list[str]] = mapped_column(_json())
+    role: Mapped[str] = mapped_column(String)
+    password_hash: Mapped[str | None] = mapped_column(String)
+    language: Mapped[str] = mapped_column(String, default="nl", server_default="nl")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    disabled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class WebSessionRow(Base):
+    """A signed-in browser: the cookie holds the token, the table only its SHA-256."""
+
+    __tablename__ = "web_sessions"
+
+    token_sha256: Mapped[str] = mapped_column(String, primary_key=True)
+    username: Mapped[str] = mapped_column(String, index=True)
+    csrf_token: Mapped[str] = mapped_column(String)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class SavedReplyRow(Base):
+    """A department's saved reply in one language, with placeholders such as {author_name}."""
+
+    __tablename__ = "saved_replies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    department: Mapped[str] = mapped_column(String, index=True)
+    language: Mapped[str] = mapped_column(String)
+    title: Mapped[str] = mapped_column(String)
+    body: Mapped[str] = mapped_column(Text)
+    updated_by: Mapped[str] = mapped_column(String)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 def database_url(url: str) -> URL:
     """Parses a URL; plain `postgresql://` gets the psycopg 3 driver, the one installed."""
     parsed = make_url(url)

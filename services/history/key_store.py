@@ -10,9 +10,11 @@ from sqlalchemy.orm import Session
 from services.history.database import ApiKeyRow, AuditRow
 from services.history.keys import (
     ENV_ADMIN,
+    KEY_ACTOR_PREFIX,
     KeyKind,
     NewKey,
     Principal,
+    Role,
     Scope,
     generate,
     is_env_admin,
@@ -70,11 +72,13 @@ def authenticate(session: Session, token: str, admin_key: str) -> Principal | No
     row = session.get(ApiKeyRow, key_id)
     if row is None or row.revoked_at is not None or not matches(secret, row.secret_sha256):
         return None
+    scopes = frozenset(Scope(scope) for scope in row.scopes)
     return Principal(
-        name=row.name,
+        name=f"{KEY_ACTOR_PREFIX}{row.name}",
         key_id=row.key_id,
-        scopes=frozenset(Scope(scope) for scope in row.scopes),
+        scopes=scopes,
         department=row.department,
+        role=Role.ADMIN if Scope.ADMIN in scopes else Role.MEMBER,
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -28,24 +29,65 @@ class KeyKind(StrEnum):
     OPERATOR = "operator"
 
 
+class Role(StrEnum):
+    """What a person (or key) may act on: members their departments' mentions, the rest any."""
+
+    MEMBER = "member"
+    LEAD = "lead"
+    ADMIN = "admin"
+
+
+KEY_ACTOR_PREFIX = "key:"  # a username cannot hold ':', so a key never passes as a person
+
+
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling: the actor name that goes into events and the audit trail."""
+    """Who is calling: the actor name that goes into events and the audit trail.
+
+    `name` is a person's username or `key:<key name>`; it never comes from a
+    request. Reads are open to everyone with the read scope: nobody owns a
+    relationship. Acting is narrower (`may_act_on`).
+    """
 
     name: str
     key_id: str | None
     scopes: frozenset[Scope]
     department: str | None
+    departments: frozenset[str] = frozenset()
+    role: Role = Role.MEMBER
 
     def may(self, scope: Scope) -> bool:
         return scope in self.scopes
 
+    def home_departments(self) -> frozenset[str]:
+        return self.departments | ({self.department} if self.department else set())
+
     def may_act_for(self, department: str) -> bool:
-        """Every department reads everything, but acts only for itself."""
-        return Scope.ACT in self.scopes and self.department == department
+        """Every department reads everything, but a member acts only for their own."""
+        if Scope.ACT not in self.scopes:
+            return False
+        return self.role is not Role.MEMBER or department in self.home_departments()
+
+    def may_act_on(self, routed_to: Iterable[str]) -> bool:
+        """A member acts on mentions routed to one of their departments; a lead or admin on any."""
+        if Scope.ACT not in self.scopes:
+            return False
+        return self.role is not Role.MEMBER or bool(self.home_departments() & set(routed_to))
+
+    def acting_department(self, routed_to: Iterable[str]) -> str | None:
+        """The department an action is recorded for: one of ours the mention went to, if any."""
+        routed = set(routed_to)
+        ours = sorted(self.home_departments() & routed) or sorted(self.home_departments())
+        return ours[0] if ours else None
 
 
-ENV_ADMIN = Principal(name="admin", key_id=None, scopes=frozenset(Scope), department=None)
+ENV_ADMIN = Principal(
+    name=f"{KEY_ACTOR_PREFIX}admin",
+    key_id=None,
+    scopes=frozenset(Scope),
+    department=None,
+    role=Role.ADMIN,
+)
 
 
 @dataclass(frozen=True)

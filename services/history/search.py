@@ -62,6 +62,12 @@ def text_condition(q: str, dialect: str) -> Any:
     )
 
 
+def topic_condition(topic: str) -> Any:
+    """A person's tags when there are any, else the classifier's topics, hold `topic`."""
+    topics = cast(func.coalesce(MentionRow.tags, MentionRow.topics), Text)
+    return topics.like(f'%"{_like_escaped(topic)}"%', escape="\\")
+
+
 def search(
     session: Session,
     filters: SearchFilters,
@@ -76,8 +82,7 @@ def search(
     if filters.q and filters.q.strip():
         query = query.where(text_condition(filters.q, dialect))
     if filters.topic:
-        topics = cast(func.coalesce(MentionRow.tags, MentionRow.topics), Text)
-        query = query.where(topics.like(f'%"{_like_escaped(filters.topic)}"%', escape="\\"))
+        query = query.where(topic_condition(filters.topic))
     if filters.department:
         query = query.where(routed_to(filters.department))
     if filters.channel:

@@ -44,6 +44,20 @@ class HistorySettings(CommonSettings):
         description="Seconds between heartbeat comments on a quiet department event stream.",
     )
 
+    public_url: str = Field(
+        default="http://127.0.0.1:8000",
+        validation_alias="WEBCARE_PUBLIC_URL",
+        pattern=r"^https?://[^\s/]+(/\S*)?$",
+        description="Where people reach the inbox; an https URL makes its cookies Secure.",
+    )
+    session_hours: float = Field(
+        default=12.0,
+        gt=0,
+        le=24 * 30,
+        validation_alias="WEBCARE_INBOX_SESSION_HOURS",
+        description="How long an inbox sign-in lasts before the person signs in again.",
+    )
+
     @model_validator(mode="after")
     def _default_database(self) -> "HistorySettings":
         # Derived here, not in the default, so WEBCARE_STATE_DIR moves the database with it.

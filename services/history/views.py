@@ -108,6 +108,7 @@ TimelineKind = Literal[
     "resolved",
     "linked",
     "erased",
+    "note",
     # Route's notices about a mention (RoutingDecision kinds other than "mention").
     "sla_expired",
     "escalated",

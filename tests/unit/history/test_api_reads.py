@@ -114,7 +114,7 @@ def test_actions_are_checked_before_anything_is_sent(
 ) -> None:
     put(*corpus())
     put(event("claim-1", kind="claimed", actor="bob", at=NOW - timedelta(minutes=5)))
-    ann = key(engine, [Scope.READ, Scope.ACT], "service")
+    ann = key(engine, [Scope.READ, Scope.ACT], "vrijwilligers")
     assert client.post("/v1/mentions/mastodon:404/claim", headers=ann).status_code == 404
     conflict = client.post("/v1/mentions/mastodon:1/claim", headers=ann)
     assert conflict.status_code == 409

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from services.history.keys import (
     ENV_ADMIN,
     Principal,
+    Role,
     Scope,
     generate,
     is_env_admin,
@@ -56,4 +58,27 @@ def test_departments_read_everything_but_act_only_for_themselves() -> None:
     assert not reader.may_act_for("service")
     assert not service.may(Scope.ADMIN)
     assert ENV_ADMIN.may(Scope.ADMIN)
-    assert not ENV_ADMIN.may_act_for("service")
+    assert ENV_ADMIN.may_act_for("service")  # an admin acts on any mention
+
+
+@pytest.mark.parametrize(
+    ("role", "home", "routed", "may", "records_for"),
+    [
+        (Role.MEMBER, {"service"}, ["service", "communicatie"], True, "service"),
+        (Role.MEMBER, {"service", "pers"}, ["communicatie", "pers"], True, "pers"),
+        (Role.MEMBER, {"service"}, ["fondsenwerving"], False, "service"),
+        (Role.MEMBER, {"service"}, [], False, "service"),
+        (Role.LEAD, {"service"}, ["fondsenwerving"], True, "service"),
+        (Role.ADMIN, set(), ["fondsenwerving"], True, None),
+    ],
+)
+def test_who_may_act_on_a_mention(
+    role: Role, home: set[str], routed: list[str], may: bool, records_for: str | None
+) -> None:
+    person = Principal(
+        "femke", None, frozenset({Scope.READ, Scope.ACT}), None, frozenset(home), role
+    )
+    assert person.may_act_on(routed) is may
+    assert person.acting_department(routed) == records_for
+    reader = Principal("board", None, frozenset({Scope.READ}), None, frozenset(home), role)
+    assert not reader.may_act_on(routed)

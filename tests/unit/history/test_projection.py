@@ -255,6 +255,9 @@ def test_replaying_the_whole_stream_is_idempotent(store, engine) -> None:
         "erasures": 0,
         "api_keys": 0,
         "audit_log": 0,
+        "people": 0,
+        "web_sessions": 0,
+        "saved_replies": 0,
     }
 
 
