@@ -6,14 +6,22 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run demo stop test test-unit lint format schemas venv kafka clean help model
+.PHONY: run demo stop test test-unit lint format schemas docs venv kafka clean help model
 
 help:
-	@echo "make run     start Kafka and every service (Ctrl-C or 'make stop' ends it)"
-	@echo "make demo    the same, then replay deploy/demo/mentions.jsonl through it"
-	@echo "make test    run the unit, service and end-to-end tests (real Kafka, PostgreSQL)"
-	@echo "make lint    ruff and mypy"
-	@echo "make stop    stop what 'make run' started"
+	@echo "make run        start Kafka and every service (Ctrl-C or 'make stop' ends it)"
+	@echo "make demo       the same, then replay deploy/demo/mentions.jsonl through it"
+	@echo "make stop       stop what 'make run' started"
+	@echo "make test       every test: unit, service, end-to-end, ops, hostile, chaos (real Kafka, PostgreSQL)"
+	@echo "make test-unit  the unit tests only (no broker)"
+	@echo "make lint       ruff (lint and format check) and mypy"
+	@echo "make format     ruff format and ruff's fixes, in place"
+	@echo "make schemas    regenerate schemas/json/ from the pydantic contracts"
+	@echo "make docs       regenerate docs/configuration.md from the settings classes"
+	@echo "make model      build the classifier's model when it is missing"
+	@echo "make venv       create .venv with the pinned dependencies"
+	@echo "make kafka      fetch the Kafka broker jars (checksum-verified, cached)"
+	@echo "make clean      remove .venv, .state and the tool caches"
 
 $(STAMP): pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) (Python 3.11)"; exit 1; }
@@ -54,6 +62,9 @@ format: venv
 
 schemas: venv
 	$(BIN)/python -m schemas
+
+docs: venv
+	$(BIN)/python -m services.common.settings_doc
 
 clean:
 	rm -rf $(VENV) .state .pytest_cache .mypy_cache .ruff_cache

@@ -10,7 +10,11 @@ from services.common.settings import CommonSettings
 
 class ClassifySettings(CommonSettings):
     metrics_port: int = Field(
-        default=9102, ge=0, le=65535, validation_alias="WEBCARE_CLASSIFY_METRICS_PORT"
+        default=9102,
+        ge=0,
+        le=65535,
+        validation_alias="WEBCARE_CLASSIFY_METRICS_PORT",
+        description="Port of classify's `/metrics` and `/health`; 0 turns them off.",
     )
     model_dir: Path = Field(
         default=MODELS_DIR,

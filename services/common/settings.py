@@ -19,22 +19,44 @@ class CommonSettings(BaseSettings):
     )
 
     kafka_bootstrap: str = Field(
-        default="127.0.0.1:9092", description="Kafka bootstrap servers, comma-separated."
+        default="127.0.0.1:9092",
+        description="Kafka bootstrap servers, comma-separated (`host:port,host:port`).",
     )
     topic_prefix: str = Field(
         default="webcare",
         pattern=r"^[A-Za-z0-9._-]+$",
         description="Prefix of every topic and consumer group; tests use their own.",
     )
-    topic_partitions: int = Field(default=3, ge=1, le=1000)
-    topic_replication: int = Field(default=1, ge=1, le=10)
+    topic_partitions: int = Field(
+        default=3,
+        ge=1,
+        le=1000,
+        description=(
+            "Partitions of the topics `webcare topics create` makes and of the Faust tables;"
+            " the most replicas of one service that share its work."
+        ),
+    )
+    topic_replication: int = Field(
+        default=1,
+        ge=1,
+        le=10,
+        description="Replication factor of the topics webcare creates; 3 on a real cluster.",
+    )
     organisation_config: Path = Field(
         default=REPO_ROOT / "deploy" / "config" / "organisation.yaml",
         description="Path of the organisation policy YAML.",
     )
-    log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
+    log_level: str = Field(
+        default="INFO",
+        pattern=r"^(DEBUG|INFO|WARNING|ERROR)$",
+        description="DEBUG, INFO, WARNING or ERROR.",
+    )
     state_dir: Path = Field(
-        default=REPO_ROOT / ".state", description="Where services keep local state (Faust tables)."
+        default=REPO_ROOT / ".state",
+        description=(
+            "Local state: Faust's table data and, by default, the SQLite history database;"
+            " `make run` also keeps logs, pid files and the generated admin key here."
+        ),
     )
     metrics_host: str = Field(
         default="127.0.0.1",
@@ -57,8 +79,7 @@ class CommonSettings(BaseSettings):
         ge=1,
         description=(
             "Most events a stream processor takes at once (one model call, one database"
-            " transaction, one ack wait); 1 handles them one by one"
-            " (see faust_runtime._handle_one_by_one)."
+            " transaction, one ack wait); 1 handles them one by one."
         ),
     )
     producer_linger_s: float = Field(
@@ -76,7 +97,7 @@ class CommonSettings(BaseSettings):
         le=30_000,
         description=(
             "Longest the broker holds a stream processor's fetch waiting for"
-            " `fetch_min_bytes`; it bounds what a record can wait for a fetch in flight."
+            " `WEBCARE_FETCH_MIN_BYTES`; it bounds what a record can wait for a fetch in flight."
         ),
     )
     fetch_min_bytes: int = Field(

@@ -31,7 +31,7 @@ SSE_HEADERS = {
     "/departments/{department}/stream",
     response_class=StreamingResponse,
     # Left out of /openapi.json: a schema cannot say "never ends", and a client generated or a
-    # fuzzer driven from it would wait for the end of the body. README documents the stream.
+    # fuzzer driven from it would wait for the end of the body. docs/api.md documents it.
     include_in_schema=False,
     responses={
         200: {

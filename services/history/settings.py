@@ -9,19 +9,41 @@ class HistorySettings(CommonSettings):
     database_url: str = Field(
         default="",
         validation_alias="WEBCARE_DATABASE_URL",
-        description="SQLAlchemy URL; empty means a SQLite file `history.db` in the state dir.",
+        description=(
+            "History database as a SQLAlchemy URL, e.g. `postgresql://user:pw@host:5432/webcare`;"
+            " empty: the SQLite file `history.db` in `WEBCARE_STATE_DIR`."
+        ),
     )
-    host: str = Field(default="127.0.0.1", validation_alias="WEBCARE_HISTORY_HOST")
-    port: int = Field(default=8000, ge=0, le=65535, validation_alias="WEBCARE_HISTORY_PORT")
+    host: str = Field(
+        default="127.0.0.1",
+        validation_alias="WEBCARE_HISTORY_HOST",
+        description="Address the history API binds; 0.0.0.0 in a container.",
+    )
+    port: int = Field(
+        default=8000,
+        ge=0,
+        le=65535,
+        validation_alias="WEBCARE_HISTORY_PORT",
+        description="Port of the history API (`/v1/...`, `/docs`, `/health`, `/ready`).",
+    )
     metrics_port: int = Field(
-        default=9105, ge=0, le=65535, validation_alias="WEBCARE_HISTORY_METRICS_PORT"
+        default=9105,
+        ge=0,
+        le=65535,
+        validation_alias="WEBCARE_HISTORY_METRICS_PORT",
+        description="Port of history's `/metrics` and `/health`; 0 turns them off.",
     )
     admin_key: str = Field(
         default="",
         validation_alias="WEBCARE_ADMIN_KEY",
         description="The first admin API key (all scopes); empty: only stored keys work.",
     )
-    claim_ttl_s: float = Field(default=1800.0, gt=0, validation_alias="WEBCARE_HISTORY_CLAIM_TTL_S")
+    claim_ttl_s: float = Field(
+        default=1800.0,
+        gt=0,
+        validation_alias="WEBCARE_HISTORY_CLAIM_TTL_S",
+        description="Seconds a claim holds a mention; after that anyone may claim it.",
+    )
     action_wait_s: float = Field(
         default=10.0,
         ge=0,

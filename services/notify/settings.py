@@ -7,15 +7,31 @@ from services.common.settings import CommonSettings
 
 class NotifySettings(CommonSettings):
     metrics_port: int = Field(
-        default=9104, ge=0, le=65535, validation_alias="WEBCARE_NOTIFY_METRICS_PORT"
+        default=9104,
+        ge=0,
+        le=65535,
+        validation_alias="WEBCARE_NOTIFY_METRICS_PORT",
+        description="Port of notify's `/metrics` and `/health`; 0 turns them off.",
     )
     webhook_timeout_s: float = Field(
-        default=10.0, gt=0, validation_alias="WEBCARE_NOTIFY_WEBHOOK_TIMEOUT_S"
+        default=10.0,
+        gt=0,
+        validation_alias="WEBCARE_NOTIFY_WEBHOOK_TIMEOUT_S",
+        description="HTTP timeout of one push (webhook, Slack, Teams).",
     )
     webhook_attempts: int = Field(
-        default=3, ge=1, le=20, validation_alias="WEBCARE_NOTIFY_ATTEMPTS"
+        default=3,
+        ge=1,
+        le=20,
+        validation_alias="WEBCARE_NOTIFY_ATTEMPTS",
+        description="Attempts per delivery to a push target before it is dead-lettered.",
     )
-    retry_base_s: float = Field(default=0.5, ge=0, validation_alias="WEBCARE_NOTIFY_RETRY_BASE_S")
+    retry_base_s: float = Field(
+        default=0.5,
+        ge=0,
+        validation_alias="WEBCARE_NOTIFY_RETRY_BASE_S",
+        description="Back-off base: the wait before retry n is random up to base * 2^(n-1).",
+    )
     retry_cap_s: float = Field(
         default=30.0,
         ge=0,
@@ -29,7 +45,10 @@ class NotifySettings(CommonSettings):
         description="Failed deliveries in a row after which a target is left alone for a while.",
     )
     breaker_cooldown_s: float = Field(
-        default=30.0, ge=0, validation_alias="WEBCARE_NOTIFY_BREAKER_COOLDOWN_S"
+        default=30.0,
+        ge=0,
+        validation_alias="WEBCARE_NOTIFY_BREAKER_COOLDOWN_S",
+        description="How long an open circuit leaves a target alone before trying it again.",
     )
     rate_per_second: float = Field(
         default=50.0,
@@ -37,7 +56,12 @@ class NotifySettings(CommonSettings):
         validation_alias="WEBCARE_NOTIFY_RATE_PER_S",
         description="Default messages per second per push target (a department can set its own).",
     )
-    rate_burst: int = Field(default=20, ge=1, validation_alias="WEBCARE_NOTIFY_RATE_BURST")
+    rate_burst: int = Field(
+        default=20,
+        ge=1,
+        validation_alias="WEBCARE_NOTIFY_RATE_BURST",
+        description="Default burst of a push target's rate limit (messages at once).",
+    )
     per_target_at_once: int = Field(
         default=2,
         ge=1,
@@ -61,16 +85,38 @@ class NotifySettings(CommonSettings):
         validation_alias="WEBCARE_PUBLIC_API_URL",
         description="Base of the links to conversations that deliveries carry.",
     )
-    smtp_host: str = Field(default="127.0.0.1", validation_alias="WEBCARE_SMTP_HOST")
-    smtp_port: int = Field(default=25, ge=1, le=65535, validation_alias="WEBCARE_SMTP_PORT")
-    smtp_user: str | None = Field(default=None, validation_alias="WEBCARE_SMTP_USER")
-    smtp_password: SecretStr | None = Field(default=None, validation_alias="WEBCARE_SMTP_PASSWORD")
-    smtp_starttls: bool = Field(default=False, validation_alias="WEBCARE_SMTP_STARTTLS")
-    smtp_timeout_s: float = Field(default=10.0, gt=0, validation_alias="WEBCARE_SMTP_TIMEOUT_S")
+    smtp_host: str = Field(
+        default="127.0.0.1",
+        validation_alias="WEBCARE_SMTP_HOST",
+        description="SMTP server for e-mail push targets.",
+    )
+    smtp_port: int = Field(
+        default=25, ge=1, le=65535, validation_alias="WEBCARE_SMTP_PORT", description="SMTP port."
+    )
+    smtp_user: str | None = Field(
+        default=None,
+        validation_alias="WEBCARE_SMTP_USER",
+        description="SMTP login name; no login unless both user and password are set.",
+    )
+    smtp_password: SecretStr | None = Field(
+        default=None, validation_alias="WEBCARE_SMTP_PASSWORD", description="SMTP password."
+    )
+    smtp_starttls: bool = Field(
+        default=False,
+        validation_alias="WEBCARE_SMTP_STARTTLS",
+        description="Upgrade the SMTP connection with STARTTLS before logging in.",
+    )
+    smtp_timeout_s: float = Field(
+        default=10.0,
+        gt=0,
+        validation_alias="WEBCARE_SMTP_TIMEOUT_S",
+        description="Socket timeout of the SMTP connection and each of its commands.",
+    )
     mail_from: str = Field(
         default="webcare@localhost",
         pattern=r"^[^@\s]+@[^@\s]+$",
         validation_alias="WEBCARE_MAIL_FROM",
+        description="Sender address of the e-mails notify sends.",
     )
     session_timeout_s: float = Field(
         default=30.0,

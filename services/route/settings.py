@@ -9,7 +9,11 @@ from services.common.settings import CommonSettings
 
 class RouteSettings(CommonSettings):
     metrics_port: int = Field(
-        default=9103, ge=0, le=65535, validation_alias="WEBCARE_ROUTE_METRICS_PORT"
+        default=9103,
+        ge=0,
+        le=65535,
+        validation_alias="WEBCARE_ROUTE_METRICS_PORT",
+        description="Port of route's `/metrics` and `/health`; 0 turns them off.",
     )
     tick_s: float = Field(
         default=5.0,
