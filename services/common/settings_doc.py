@@ -131,6 +131,24 @@ OUTSIDE_PYDANTIC: tuple[ShellSetting, ...] = (
         "`tests/chaos/`",
         "Mentions the crash suite feeds; 1000 makes a quicker local run.",
     ),
+    ShellSetting(
+        "WEBCARE_CHROMIUM",
+        "/usr/bin/chromium",
+        "`tests/browser`",
+        "The Chromium the inbox's browser tests start (Debian's `chromium`).",
+    ),
+    ShellSetting(
+        "WEBCARE_CHROMEDRIVER",
+        "/usr/bin/chromedriver",
+        "`tests/browser`",
+        "The driver Selenium starts it with (Debian's `chromium-driver`).",
+    ),
+    ShellSetting(
+        "WEBCARE_SCREENSHOTS",
+        "`test-artifacts/inbox`",
+        "`tests/browser`",
+        "Where the browser tests save screenshots of every main page.",
+    ),
 )
 
 HEADER = """\
