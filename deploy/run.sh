@@ -49,6 +49,15 @@ else
   admin_key_note="admin key   from WEBCARE_ADMIN_KEY"
 fi
 
+# The inbox needs a first person: an admin, made once, its password kept beside the key.
+password_file="$WEBCARE_STATE_DIR/admin.password"
+if [ ! -s "$password_file" ]; then
+  (umask 077; "$bin/python" -c 'import secrets; print(secrets.token_urlsafe(12))' >"$password_file")
+fi
+"$bin/webcare" people add admin --role admin --name Admin --language en --exist-ok \
+  <"$password_file" >/dev/null
+inbox_note="inbox       http://127.0.0.1:${WEBCARE_HISTORY_PORT:-8000}/  sign in as admin / $(cat "$password_file")  (kept in $password_file)"
+
 start_service() {
   "$bin/python" -m "services.$1" >>"$logs/$1.log" 2>&1 &
   echo $! >"$run_dir/$1.pid"
@@ -79,6 +88,7 @@ webcare is running.
   metrics     :${WEBCARE_INGEST_METRICS_PORT:-9101} ingest  :${WEBCARE_CLASSIFY_METRICS_PORT:-9102} classify  :${WEBCARE_ROUTE_METRICS_PORT:-9103} route  :${WEBCARE_NOTIFY_METRICS_PORT:-9104} notify  :${WEBCARE_HISTORY_METRICS_PORT:-9105} history
   logs        $logs/<service>.log
   $admin_key_note
+  $inbox_note
   watch a department queue:  .venv/bin/webcare watch service
 Ctrl-C or 'make stop' stops everything.
 INFO

@@ -62,13 +62,20 @@ def add(
     role: Annotated[Role, typer.Option(help="member, lead or admin.")] = Role.MEMBER,
     name: Annotated[str | None, typer.Option(help="Display name (default: the username).")] = None,
     language: Annotated[str, typer.Option(help="nl or en.")] = "nl",
+    exist_ok: Annotated[
+        bool, typer.Option(help="A person of that name already there is left as it is.")
+    ] = False,
 ) -> None:
     """Adds a person; the password comes from standard input."""
+    from services.history.database import PersonRow
     from services.history.inbox.people import PeopleError, add_person
 
     password = _read_password()
     try:
         with _writer() as session:
+            if exist_ok and session.get(PersonRow, username) is not None:
+                typer.echo(f"{username} exists; left as it is")
+                return
             add_person(
                 session,
                 username=username,
