@@ -21,7 +21,6 @@ class HistorySettings(CommonSettings):
         validation_alias="WEBCARE_ADMIN_KEY",
         description="The first admin API key (all scopes); empty: only stored keys work.",
     )
-    claim_ttl_s: float = Field(default=1800.0, gt=0, validation_alias="WEBCARE_HISTORY_CLAIM_TTL_S")
     action_wait_s: float = Field(
         default=10.0,
         ge=0,
