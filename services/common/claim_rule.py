@@ -59,9 +59,15 @@ class Outcome:
     holder: Claim | None
 
 
+def lapsed(claimed_at: datetime, now: datetime, ttl: timedelta) -> bool:
+    """True when a claim made at `claimed_at` has expired by `now`; `claimed_at + ttl` itself
+    is expired (the SQL of history's queues says `claimed_at <= now - ttl`)."""
+    return now >= claimed_at + ttl
+
+
 def live(claim: Claim | None, now: datetime, ttl: timedelta) -> bool:
-    """True while the claim holds at `now`: the instant `at + ttl` is already expired."""
-    return claim is not None and now < claim.expires_at(ttl)
+    """True while the claim holds at `now` (unless released, replied to or resolved)."""
+    return claim is not None and not lapsed(claim.at, now, ttl)
 
 
 def holder_at(claim: Claim | None, now: datetime, ttl: timedelta) -> Claim | None:

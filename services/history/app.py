@@ -23,6 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from schemas import ClassifiedMention, ConversationEvent, DeliveryReceipt, Mention, RoutingDecision
+from services.common.clock import make_clock
 from services.common.faust_runtime import (
     BatchHandler,
     DeadLetters,
@@ -134,7 +135,7 @@ def build_app(
     topics = TopicNames(settings.topic_prefix)
     dead_letters = DeadLetters(app, topics, STAGE)
     readers, writers = session_factories(engine)
-    claim_ttl = timedelta(seconds=settings.claim_ttl_s)
+    claim_ttl = settings.claim_ttl
     inputs: list[tuple[str, str, type[Message]]] = [
         ("mentions", topics.raw, Mention),
         ("classified", topics.classified, ClassifiedMention),
@@ -161,6 +162,7 @@ def build_app(
         departments=organisation.department_slugs if organisation else [],
         topics=[t.slug for t in organisation.topics] if organisation else [],
         streams=DepartmentStreams(settings.kafka_bootstrap, topics, settings.stream_heartbeat_s),
+        clock=make_clock(settings.clock_file),
     )
     app.service(api_service(create_api(context), settings.host, settings.port))
     watch_overdue(app, readers, context.departments, settings.gauge_interval_s)

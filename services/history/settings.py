@@ -1,5 +1,7 @@
 """Settings of the history service."""
 
+from pathlib import Path
+
 from pydantic import Field, model_validator
 
 from services.common.settings import CommonSettings
@@ -20,6 +22,11 @@ class HistorySettings(CommonSettings):
         default="",
         validation_alias="WEBCARE_ADMIN_KEY",
         description="The first admin API key (all scopes); empty: only stored keys work.",
+    )
+    clock_file: Path | None = Field(
+        default=None,
+        validation_alias="WEBCARE_HISTORY_CLOCK_FILE",
+        description="Tests: the API reads `now` from this file (ISO timestamp), as route can.",
     )
     action_wait_s: float = Field(
         default=10.0,

@@ -21,6 +21,7 @@ from faust import current_event
 from faust.types import TableT
 
 from schemas import ClassifiedMention, ConversationEvent, ConversationEventKind, RoutingDecision
+from services.common.clock import make_clock
 from services.common.faust_runtime import (
     DeadLetters,
     Pending,
@@ -43,7 +44,6 @@ from services.route.claims import (
     open_case,
     past_retention,
 )
-from services.route.clock import make_clock
 from services.route.crisis import (
     CrisisState,
     counts_toward_crisis,
