@@ -20,6 +20,8 @@ from typing import Literal
 
 from schemas import ConversationEventKind as Kind
 
+DEFAULT_TTL = timedelta(minutes=30)  # WEBCARE_CLAIM_TTL_S's default
+
 OutcomeKind = Literal["taken", "renewed", "refused", "released", "ended", "unchanged"]
 
 # A reply recorded or a resolution ends the claim, whoever records it.

@@ -64,15 +64,25 @@ def _table(app: faust.App, name: str, partitions: int) -> TableT:
     return app.Table(name, default=None, partitions=partitions, key_type=str)
 
 
-def _timer_entry(case: Case, partition: int | None) -> dict[str, Any]:
+def _timer_entry(case: Case, partition: int | None, ttl: timedelta) -> dict[str, Any]:
     assert case.deadline is not None
     return {
         "partition": partition,
         "relationship_id": case.relationship_id,
         "deadline": case.deadline.isoformat(),
         "departments": case.departments,
-        "claimed": case.claim is not None,
+        # until when the claim holds, by the claim rule (None: nobody holds it)
+        "claimed_until": case.claim.as_rule().expires_at(ttl).isoformat() if case.claim else None,
     }
+
+
+def _claimed(entry: dict[str, Any], moment: datetime) -> bool:
+    """Whether a timer's mention is claimed at `moment` (entries from before claimed_until
+    only say whether there was a claim)."""
+    until = entry.get("claimed_until")
+    if until is None:
+        return bool(entry.get("claimed"))
+    return moment < datetime.fromisoformat(until)
 
 
 def _count_kpis(kpis: list[Kpi]) -> None:
@@ -90,6 +100,7 @@ def build_app(settings: RouteSettings, organisation: Organisation | None = None)
     metrics.initialise(org.department_slugs, [t.slug for t in org.topics])
     topics = TopicNames(settings.topic_prefix)
     now = make_clock(settings.clock_file)
+    claim_ttl = settings.claim_ttl
     app = make_app("route", settings)
     app.conf.broker_session_timeout = settings.session_timeout_s
     app.conf.broker_rebalance_timeout = settings.session_timeout_s
@@ -129,12 +140,14 @@ def build_app(settings: RouteSettings, organisation: Organisation | None = None)
         if case.timer_running:
             event = current_event()
             partition = event.message.partition if event is not None else None
-            sla_timers[case.mention_id] = _timer_entry(case, partition)
+            sla_timers[case.mention_id] = _timer_entry(case, partition, claim_ttl)
         elif sla_timers.get(case.mention_id) is not None:
             del sla_timers[case.mention_id]
 
     async def settle(step: Step) -> None:
         """Says what a transition says, counts its KPIs, then stores the new case."""
+        if step.claim_outcome is not None:
+            metrics.CLAIM_OUTCOMES.labels(outcome=step.claim_outcome).inc()
         for decision in step.decisions:
             await say(decision)
             if decision.kind == "claim_refused":
@@ -204,7 +217,7 @@ def build_app(settings: RouteSettings, organisation: Organisation | None = None)
                 extra={"mention_id": event.mention_id, "kind": event.kind.value},
             )
             return
-        await settle(apply_event(case, event, now()))
+        await settle(apply_event(case, event, now(), claim_ttl))
 
     def retention_horizon() -> datetime:
         return now() - timedelta(days=settings.case_retention_days)
@@ -226,7 +239,7 @@ def build_app(settings: RouteSettings, organisation: Organisation | None = None)
         elif message.kind == "due" and message.mention_id:
             stored = cases.get(message.mention_id)
             if stored is not None:
-                await settle(expire(Case.model_validate(stored), org, now()))
+                await settle(expire(Case.model_validate(stored), org, now(), claim_ttl))
         elif message.kind in ("counted", "tick"):
             await crisis_check(message)
         elif message.kind == "reply" and message.channel:
@@ -295,7 +308,7 @@ def build_app(settings: RouteSettings, organisation: Organisation | None = None)
         for mention_id, entry in list(sla_timers.items()):
             if entry is None or entry.get("partition", -1) not in (*actives, None, -1):
                 continue
-            if not entry["claimed"]:
+            if not _claimed(entry, moment):
                 for department in entry["departments"]:
                     unclaimed[department] = unclaimed.get(department, 0) + 1
             deadline = entry["deadline"]

@@ -43,6 +43,12 @@ CASES_HELD = Gauge(
 CLAIM_COLLISIONS = Counter(
     "webcare_claim_collisions_total", "Claims refused because someone else holds the mention."
 )
+CLAIM_OUTCOMES = Counter(
+    "webcare_route_claim_events_total",
+    "Claim, release, reply and resolve events of known mentions, by what the claim rule made"
+    " of them (taken, renewed, refused, released, ended, unchanged).",
+    ["outcome"],
+)
 GUIDELINE_WARNINGS = Counter(
     "webcare_guideline_warnings_total",
     "Replies over a guideline, per rule and channel.",
