@@ -49,6 +49,16 @@ CLAIM_OUTCOMES = Counter(
     " of them (taken, renewed, refused, released, ended, unchanged).",
     ["outcome"],
 )
+EARLY_EVENTS = Gauge(
+    "webcare_route_early_events",
+    "Conversation events waiting for their mention to reach route (this worker's partitions).",
+)
+EARLY_EVENTS_DROPPED = Counter(
+    "webcare_route_early_events_dropped_total",
+    "Conversation events that waited for a mention and were dropped: full (the per-partition"
+    " limit), expired (the age limit) or not_routed (the mention is not routed).",
+    ["reason"],
+)
 GUIDELINE_WARNINGS = Counter(
     "webcare_guideline_warnings_total",
     "Replies over a guideline, per rule and channel.",
