@@ -5,9 +5,10 @@ an explicit alias (`WEBCARE_INGEST_PORT`, ...) so one environment can hold the
 settings of every service at once, as `make run` does.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -105,8 +106,21 @@ class CommonSettings(BaseSettings):
         ge=1,
         description="Bytes the broker gathers before it answers a fetch (or the wait is over).",
     )
+    claim_ttl_s: float = Field(
+        default=1800.0,
+        gt=0,
+        validation_alias=AliasChoices("WEBCARE_CLAIM_TTL_S", "WEBCARE_HISTORY_CLAIM_TTL_S"),
+        description=(
+            "Seconds a claim holds after it was made (see services/common/claim_rule.py);"
+            " one value for every service. WEBCARE_HISTORY_CLAIM_TTL_S is a deprecated alias."
+        ),
+    )
     batch_within_s: float = Field(
         default=0.02,
         gt=0,
         description="Longest a stream processor waits to fill a batch; bounds the added latency.",
     )
+
+    @property
+    def claim_ttl(self) -> timedelta:
+        return timedelta(seconds=self.claim_ttl_s)

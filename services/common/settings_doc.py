@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from annotated_types import Ge, Gt, Le, Lt
-from pydantic import SecretStr
+from pydantic import AliasChoices, SecretStr
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings
 
@@ -182,9 +182,18 @@ pydantic-settings; kept by hand in `OUTSIDE_PYDANTIC` in `services/common/settin
 """
 
 
-def env_name(name: str, field: FieldInfo) -> str:
+def env_names(name: str, field: FieldInfo) -> list[str]:
+    """The variable a field reads, then its older names (AliasChoices) that still work."""
     alias = field.validation_alias
-    return alias if isinstance(alias, str) else f"WEBCARE_{name.upper()}"
+    if isinstance(alias, str):
+        return [alias]
+    if isinstance(alias, AliasChoices):
+        return [choice for choice in alias.choices if isinstance(choice, str)]
+    return [f"WEBCARE_{name.upper()}"]
+
+
+def env_name(name: str, field: FieldInfo) -> str:
+    return env_names(name, field)[0]
 
 
 def type_name(annotation: Any) -> str:
@@ -280,7 +289,9 @@ def render() -> str:
 
 def documented_names() -> set[str]:
     """Every variable the rendered doc names, from the classes and the hand-kept list."""
-    names = {env_name(n, f) for _, cls in SECTIONS for n, f in own_fields(cls).items()}
+    names = {
+        env for _, cls in SECTIONS for n, f in own_fields(cls).items() for env in env_names(n, f)
+    }
     return names | {item.name for item in OUTSIDE_PYDANTIC}
 
 

@@ -6,7 +6,9 @@ projection applies it like every other service reads it. The answer waits,
 bounded by `WEBCARE_HISTORY_ACTION_WAIT_S`, until the projection has stored
 the event: 200 with the result, or 202 with the event id when it took
 longer (the action will still be applied). A claim that lost a race to
-another claim is 409, judged by the projection, which keeps the first.
+another claim is 409, judged by the projection, which keeps the first. Both
+checks are the one claim rule (`services.common.claim_rule`), as in route and
+notify.
 """
 
 from __future__ import annotations
@@ -21,10 +23,10 @@ from sqlalchemy import select
 
 from schemas import ConversationEvent
 from schemas import ConversationEventKind as Kind
+from services.common import claim_rule
 from services.history import key_store, queries
 from services.history.actions import Link, Note, NoteText, Reply, Request, Retag, to_event
 from services.history.api_deps import Actor, Admin, ApiContext, ApiError, Ctx
-from services.history.claims import effective_status
 from services.history.database import ConversationEventRow, MentionRouteRow, MentionRow
 from services.history.keys import Principal
 from services.history.publisher import PublishFailed
@@ -138,6 +140,13 @@ def _publish_and_wait(
         time.sleep(POLL_S)
 
 
+def _claim_of(row: MentionRow) -> claim_rule.Claim | None:
+    """The claim the projection stored on the mention (live or not: the rule judges)."""
+    if row.status != "claimed" or row.claimed_by is None or row.claimed_at is None:
+        return None
+    return claim_rule.Claim(row.claimed_by, row.claimed_department, row.claimed_at)
+
+
 def _current(ctx: ApiContext, mention_id: str) -> MentionView | None:
     with ctx.readers() as session:
         row = session.get(MentionRow, mention_id)
@@ -163,14 +172,14 @@ def act_on_mention(
     department = _may_act(ctx, principal, mention_id, kind)
     now = ctx.clock()
     if kind is Kind.CLAIMED:
-        status = effective_status(row.status, row.claimed_at, now, ctx.claim_ttl)
-        if status == "claimed" and row.claimed_by != principal.name:
+        outcome = claim_rule.decide(_claim_of(row), principal.name, now, ctx.claim_ttl)
+        if outcome.kind == "refused" and outcome.holder is not None:
+            holder = outcome.holder
             _audit(ctx, principal, kind.value, mention_id, "conflict", None)
             raise ApiError(
                 409,
                 "claim_conflict",
-                f"claimed by {row.claimed_by} ({row.claimed_department}) since "
-                f"{row.claimed_at.isoformat() if row.claimed_at else '?'}",
+                f"claimed by {holder.actor} ({holder.department}) since {holder.at.isoformat()}",
             )
     event = to_event(
         event_id=str(uuid.uuid4()),
@@ -219,9 +228,10 @@ def claim(
     response: Response,
     body: Annotated[Note | None, Body()] = None,
 ) -> ActionResult:
-    """Claim a mention: "I am answering this now". 409 when someone else holds a live claim;
-    a claim expires after `WEBCARE_HISTORY_CLAIM_TTL_S`. Members act on mentions routed to
-    their departments; leads and admins on any."""
+    """Claim a mention: "I am answering this now". 409 when someone else holds a live claim.
+    A claim holds until its holder releases it, a reply is recorded, the mention is resolved,
+    or `WEBCARE_CLAIM_TTL_S` has passed. Members act on mentions routed to their departments;
+    leads and admins on any."""
     return _act_on_mention(ctx, who, response, mention_id, Kind.CLAIMED, body)
 
 

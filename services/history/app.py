@@ -23,6 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from schemas import ClassifiedMention, ConversationEvent, DeliveryReceipt, Mention, RoutingDecision
+from services.common.clock import make_clock
 from services.common.faust_runtime import (
     BatchHandler,
     DeadLetters,
@@ -134,7 +135,7 @@ def build_app(
     topics = TopicNames(settings.topic_prefix)
     dead_letters = DeadLetters(app, topics, STAGE)
     readers, writers = session_factories(engine)
-    claim_ttl = timedelta(seconds=settings.claim_ttl_s)
+    claim_ttl = settings.claim_ttl
     inputs: list[tuple[str, str, type[Message]]] = [
         ("mentions", topics.raw, Mention),
         ("classified", topics.classified, ClassifiedMention),
@@ -164,6 +165,7 @@ def build_app(
         public_url=settings.public_url.rstrip("/"),
         session_lifetime=timedelta(hours=settings.session_hours),
         department_names={d.slug: d.name for d in organisation.departments} if organisation else {},
+        clock=make_clock(settings.clock_file),
     )
     app.service(api_service(create_api(context), settings.host, settings.port))
     watch_overdue(app, readers, context.departments, settings.gauge_interval_s)

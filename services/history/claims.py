@@ -1,10 +1,10 @@
 """A mention's working state (open, claimed, resolved; human tags) folded from its events.
 
-The projection stores the result on the mention row; the API uses it to
-refuse a colliding claim. A claim is a short "I am answering this now": it
-expires after a TTL, and a second claim by someone else while the first is
-live is ignored, so the first claim in the topic wins on every replica and
-every replay. Pure functions; time comes in as arguments.
+The projection stores the result on the mention row; the API and the queries
+judge it at their `now`. Who holds the claim is decided by the one claim rule
+(`services.common.claim_rule`), the same fold route and notify make, so the
+API's answer, route's notices and notify's "claimed by" line agree. Pure
+functions; time comes in as arguments.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from schemas import ConversationEventKind as Kind
+from services.common import claim_rule
+from services.common.claim_rule import Claim, ClaimFacts
 
 
 @dataclass(frozen=True)
@@ -38,47 +40,32 @@ class MentionState:
     tags: list[str] | None = None
     claim_event_id: str | None = None
 
+    @property
+    def claim(self) -> Claim | None:
+        if self.status != "claimed" or self.claimed_by is None or self.claimed_at is None:
+            return None
+        return Claim(self.claimed_by, self.claimed_department, self.claimed_at, self.claim_event_id)
 
-def claim_live(state: MentionState, now: datetime, ttl: timedelta) -> bool:
-    return (
-        state.status == "claimed" and state.claimed_at is not None and state.claimed_at + ttl > now
-    )
+    def with_claim(self, claim: Claim | None) -> MentionState:
+        status = self.status if self.status == "resolved" else "open"
+        return replace(
+            self,
+            status="claimed" if claim is not None else status,
+            claimed_by=claim.actor if claim else None,
+            claimed_department=claim.department if claim else None,
+            claimed_at=claim.at if claim else None,
+            claim_event_id=claim.event_id if claim else None,
+        )
 
 
 def apply(state: MentionState, event: EventFacts, ttl: timedelta) -> MentionState:
-    """The state after one event, in topic order."""
-    if event.kind is Kind.CLAIMED:
-        if claim_live(state, event.at, ttl) and state.claimed_by != event.actor:
-            return state  # collides with a live claim: the earlier one stands
-        return replace(
-            state,
-            status="claimed",
-            claimed_by=event.actor,
-            claimed_department=event.department,
-            claimed_at=event.at,
-            claim_event_id=event.event_id,
-        )
-    if event.kind is Kind.RELEASED:
-        if state.status == "claimed" and state.claimed_by == event.actor:
-            return replace(
-                state,
-                status="open",
-                claimed_by=None,
-                claimed_department=None,
-                claimed_at=None,
-                claim_event_id=None,
-            )
-        return state
+    """The state after one event, in order: the claim by the claim rule, then resolution and
+    tags."""
+    facts = ClaimFacts(event.kind, event.actor, event.at, event.department, event.event_id)
+    claim, _ = claim_rule.apply(state.claim, facts, ttl)
+    state = state.with_claim(claim)
     if event.kind is Kind.RESOLVED:
-        return replace(
-            state,
-            status="resolved",
-            resolved_at=event.at,
-            claimed_by=None,
-            claimed_department=None,
-            claimed_at=None,
-            claim_event_id=None,
-        )
+        return replace(state, status="resolved", resolved_at=event.at)
     if event.kind is Kind.RETAGGED and event.topics is not None:
         return replace(state, tags=list(event.topics))
     return state
@@ -96,6 +83,8 @@ def effective_status(
     state_status: str, claimed_at: datetime | None, now: datetime, ttl: timedelta
 ) -> str:
     """An expired claim reads as open again."""
-    if state_status == "claimed" and (claimed_at is None or claimed_at + ttl <= now):
+    if state_status == "claimed" and (
+        claimed_at is None or claim_rule.lapsed(claimed_at, now, ttl)
+    ):
         return "open"
     return state_status

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
@@ -109,7 +109,7 @@ def rebuild_command() -> None:
             engine,
             settings.kafka_bootstrap,
             TopicNames(settings.topic_prefix),
-            timedelta(seconds=settings.claim_ttl_s),
+            settings.claim_ttl,
         )
     finally:
         engine.dispose()

@@ -62,6 +62,7 @@ CLAIM_TTL = timedelta(minutes=30)
 _STATE_KINDS = (
     ConversationEventKind.CLAIMED,
     ConversationEventKind.RELEASED,
+    ConversationEventKind.REPLIED,  # ends the claim (the claim rule)
     ConversationEventKind.RESOLVED,
     ConversationEventKind.RETAGGED,
 )
@@ -73,7 +74,7 @@ class Skipped:
 
 # session.info keys of a prefetched batch (see `prefetch`)
 _ABSENT = "webcare_absent"  # (model, primary key) known not to be stored
-_STATELESS = "webcare_stateless"  # new mentions with no claim, release, resolve or re-tag
+_STATELESS = "webcare_stateless"  # new mentions with no event of _STATE_KINDS
 _LOADED = "webcare_loaded"  # the rows prefetch loaded
 
 
@@ -143,7 +144,9 @@ def _set_state(row: MentionRow, state: Any) -> None:
     row.tags = state.tags
 
 
-def apply_mention(session: Session, mention: Mention) -> MentionRow | Skipped:
+def apply_mention(
+    session: Session, mention: Mention, claim_ttl: timedelta = CLAIM_TTL
+) -> MentionRow | Skipped:
     """Stores a mention once; a replay or a later copy only fills what is missing."""
     if erased(session, mention.relationship_id, mention.created_at):
         return Skipped()
@@ -167,9 +170,9 @@ def apply_mention(session: Session, mention: Mention) -> MentionRow | Skipped:
         insert(session, row)
         if _may_have_state_events(session, mention.id):
             session.flush()
-            refresh_state(session, row)
+            refresh_state(session, row, claim_ttl)
         else:
-            _set_state(row, mention_state((), CLAIM_TTL))
+            _set_state(row, mention_state((), claim_ttl))
         return row
     for field in _FILLABLE:
         value = getattr(mention, field)
@@ -184,9 +187,11 @@ def apply_mention(session: Session, mention: Mention) -> MentionRow | Skipped:
     return row
 
 
-def apply_classified(session: Session, classified: ClassifiedMention) -> MentionRow | Skipped:
+def apply_classified(
+    session: Session, classified: ClassifiedMention, claim_ttl: timedelta = CLAIM_TTL
+) -> MentionRow | Skipped:
     """Sets topics, scores and sentiment, unless a newer classification is already stored."""
-    row = apply_mention(session, classified.mention)
+    row = apply_mention(session, classified.mention, claim_ttl)
     if isinstance(row, Skipped):
         return row
     if row.classified_at is None or classified.classified_at >= row.classified_at:
@@ -223,7 +228,9 @@ NOTICE_KINDS = frozenset(
 )
 
 
-def apply_routing(session: Session, decision: RoutingDecision) -> MentionRow | Skipped:
+def apply_routing(
+    session: Session, decision: RoutingDecision, claim_ttl: timedelta = CLAIM_TTL
+) -> MentionRow | Skipped:
     """Applies one decision of the routed topic by its kind.
 
     `mention` and `escalated` set priority and SLA deadline (the newest wins)
@@ -234,7 +241,7 @@ def apply_routing(session: Session, decision: RoutingDecision) -> MentionRow | S
     is stored as an event on the mention's trail, one per department it
     addresses.
     """
-    row = apply_classified(session, decision.classified)
+    row = apply_classified(session, decision.classified, claim_ttl)
     if isinstance(row, Skipped):
         return row
     if decision.kind in NOTICE_KINDS:
@@ -415,7 +422,7 @@ def erase_relationship(session: Session, event: ConversationEvent) -> None:
     )
 
 
-APPLY: dict[type[Any], tuple[str, Callable[[Session, Any], object]]] = {
+APPLY: dict[type[Any], tuple[str, Callable[..., object]]] = {
     Mention: ("mention", apply_mention),
     ClassifiedMention: ("classified", apply_classified),
     RoutingDecision: ("routing", apply_routing),
@@ -481,7 +488,7 @@ def project(
 
 
 def _may_have_state_events(session: Session, mention_id: str) -> bool:
-    """False only when `prefetch` looked and found no claim, release, resolve or re-tag of it."""
+    """False only when `prefetch` looked and found no event that changes its state."""
     return mention_id not in session.info.get(_STATELESS, ())
 
 
@@ -587,8 +594,8 @@ def _applier(
     message: Message, claim_ttl: timedelta
 ) -> tuple[str, Callable[[Session, Any], object]]:
     kind, apply = APPLY[type(message)]
-    if isinstance(message, ConversationEvent):
-        apply = partial(apply_event, claim_ttl=claim_ttl)
+    if not isinstance(message, DeliveryReceipt):  # the others may fold a mention's claim
+        apply = partial(apply, claim_ttl=claim_ttl)
     return kind, apply
 
 

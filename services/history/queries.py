@@ -311,7 +311,8 @@ def overdue_condition(now: datetime) -> Any:
 
 
 def status_condition(status: str, ctx: ReadContext) -> Any:
-    """The SQL for a mention's effective status (an expired claim is open again)."""
+    """The SQL for a mention's effective status: a claim lapsed by `claim_rule.lapsed`
+    (`claimed_at <= now - ttl`) is open again."""
     expiry = ctx.now - ctx.claim_ttl
     live_claim = and_(MentionRow.status == "claimed", MentionRow.claimed_at > expiry)
     if status == "claimed":

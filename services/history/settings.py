@@ -1,5 +1,7 @@
 """Settings of the history service."""
 
+from pathlib import Path
+
 from pydantic import Field, model_validator
 
 from services.common.settings import CommonSettings
@@ -38,11 +40,10 @@ class HistorySettings(CommonSettings):
         validation_alias="WEBCARE_ADMIN_KEY",
         description="The first admin API key (all scopes); empty: only stored keys work.",
     )
-    claim_ttl_s: float = Field(
-        default=1800.0,
-        gt=0,
-        validation_alias="WEBCARE_HISTORY_CLAIM_TTL_S",
-        description="Seconds a claim holds a mention; after that anyone may claim it.",
+    clock_file: Path | None = Field(
+        default=None,
+        validation_alias="WEBCARE_HISTORY_CLOCK_FILE",
+        description="Tests: the API reads `now` from this file (ISO timestamp), as route can.",
     )
     action_wait_s: float = Field(
         default=10.0,

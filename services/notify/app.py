@@ -49,7 +49,7 @@ from services.common.metrics import DEAD_LETTERS
 from services.common.organisation import load_organisation_or_exit
 from services.common.topics import TopicNames
 from services.notify.audit import DELIVERY_ID_HEADER, QueueAudit
-from services.notify.claims import applied
+from services.notify.claims import applied, claimed_by
 from services.notify.content import Notice, notice_for
 from services.notify.deliverer import Deliverer, Outcome
 from services.notify.deliveries import deliveries_for, idempotency_key
@@ -246,7 +246,7 @@ def build_app(settings: NotifySettings) -> faust.App:
     def attempt_for(job: Job, target: Target) -> Callable[[int], Awaitable[Attempt]]:
         delivery = job.delivery
         department = organisation.department(delivery.department)
-        notice = notice_for(delivery, department.name, department.language, claimed_by(delivery))
+        notice = notice_for(delivery, department.name, department.language, holder(delivery))
         if target.channel == "email":
             message = email_for(
                 notice, settings.mail_from, list(target.recipients), job.key, datetime.now(UTC)
@@ -357,7 +357,7 @@ def build_app(settings: NotifySettings) -> faust.App:
         department = organisation.department(deliveries[0].department)
         ident = digest_id(department.slug, partition, int(state["opened_at_ms"]))  # type: ignore[call-overload]
         notices = [
-            notice_for(d, department.name, department.language, claimed_by(d)) for d in deliveries
+            notice_for(d, department.name, department.language, holder(d)) for d in deliveries
         ]
         heading = digest_formats.title(notices, department.name, department.language)
         for target in push_targets(department):
@@ -425,13 +425,15 @@ def build_app(settings: NotifySettings) -> faust.App:
         headers = headers_for(body, key, secret)
         return lambda number: post_once(client, target.address, body, headers, number)
 
-    def claimed_by(delivery: DepartmentDelivery) -> str | None:
-        return (claims.data.get(delivery.relationship_id) or {}).get(delivery.mention.id)
+    def holder(delivery: DepartmentDelivery) -> str | None:
+        """The "claimed by" line: who holds the claim when the delivery was made."""
+        state = claims.data.get(delivery.relationship_id)
+        return claimed_by(state, delivery.mention.id, delivery.created_at, settings.claim_ttl)
 
     async def track_claim(value: bytes, key: bytes | None) -> None:
         event = decode(ConversationEvent, value)
         state = claims.get(event.relationship_id)
-        after = applied(state, event)
+        after = applied(state, event, settings.claim_ttl)
         if after != state:
             claims[event.relationship_id] = after
 

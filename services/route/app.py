@@ -3,7 +3,9 @@
 State lives in changelog-backed tables, so a restart or a rebalance loses
 nothing: `cases` (claims and SLA state per mention), `sla_timers` (the running
 deadlines, small enough to scan every tick), `last_responder` (per
-relationship), `guideline_usage` (per channel) and `crisis_window` (one key).
+relationship), `guideline_usage` (per channel), `crisis_window` (one key) and
+`early_events` (conversation events waiting for their mention, see
+early_events.py).
 Every decision is made by the pure modules next to this one; the agents only
 read state, call them, write what they say and store the new state.
 """
@@ -21,6 +23,7 @@ from faust import current_event
 from faust.types import TableT
 
 from schemas import ClassifiedMention, ConversationEvent, ConversationEventKind, RoutingDecision
+from services.common.clock import make_clock
 from services.common.faust_runtime import (
     DeadLetters,
     Pending,
@@ -33,7 +36,7 @@ from services.common.faust_runtime import (
 )
 from services.common.organisation import Organisation, load_organisation_or_exit
 from services.common.topics import TopicNames
-from services.route import metrics
+from services.route import early_events, metrics
 from services.route.claims import (
     Case,
     Kpi,
@@ -43,7 +46,6 @@ from services.route.claims import (
     open_case,
     past_retention,
 )
-from services.route.clock import make_clock
 from services.route.crisis import (
     CrisisState,
     counts_toward_crisis,
@@ -64,15 +66,33 @@ def _table(app: faust.App, name: str, partitions: int) -> TableT:
     return app.Table(name, default=None, partitions=partitions, key_type=str)
 
 
-def _timer_entry(case: Case, partition: int | None) -> dict[str, Any]:
+def _timer_entry(case: Case, partition: int | None, ttl: timedelta) -> dict[str, Any]:
     assert case.deadline is not None
     return {
         "partition": partition,
         "relationship_id": case.relationship_id,
         "deadline": case.deadline.isoformat(),
         "departments": case.departments,
-        "claimed": case.claim is not None,
+        # until when the claim holds, by the claim rule (None: nobody holds it)
+        "claimed_until": case.claim.as_rule().expires_at(ttl).isoformat() if case.claim else None,
     }
+
+
+def _claimed(entry: dict[str, Any], moment: datetime) -> bool:
+    """Whether a timer's mention is claimed at `moment` (entries from before claimed_until
+    only say whether there was a claim)."""
+    until = entry.get("claimed_until")
+    if until is None:
+        return bool(entry.get("claimed"))
+    return moment < datetime.fromisoformat(until)
+
+
+def _count_step(step: Step) -> None:
+    if step.claim_outcome is not None:
+        metrics.CLAIM_OUTCOMES.labels(outcome=step.claim_outcome).inc()
+    if any(decision.kind == "claim_refused" for decision in step.decisions):
+        metrics.CLAIM_COLLISIONS.inc()
+    _count_kpis(step.kpis)
 
 
 def _count_kpis(kpis: list[Kpi]) -> None:
@@ -90,6 +110,7 @@ def build_app(settings: RouteSettings, organisation: Organisation | None = None)
     metrics.initialise(org.department_slugs, [t.slug for t in org.topics])
     topics = TopicNames(settings.topic_prefix)
     now = make_clock(settings.clock_file)
+    claim_ttl = settings.claim_ttl
     app = make_app("route", settings)
     app.conf.broker_session_timeout = settings.session_timeout_s
     app.conf.broker_rebalance_timeout = settings.session_timeout_s
@@ -106,6 +127,11 @@ def build_app(settings: RouteSettings, organisation: Organisation | None = None)
     last_responder = _table(app, "last_responder", partitions)
     guideline_usage = _table(app, "guideline_usage", partitions)
     crisis_window = _table(app, "crisis_window", partitions)
+    early = _table(app, "early_events", partitions)
+    early_limits = early_events.Limits(
+        settings.early_events_max, timedelta(seconds=settings.early_events_max_age_s)
+    )
+    early_waiting: dict[int, int] = {}  # partition -> events waiting (recounted every tick)
     signalled: dict[str, str] = {}  # mention id -> deadline already signalled (per process)
 
     async def enqueue(decision: RoutingDecision) -> Awaitable[Any]:
@@ -129,17 +155,15 @@ def build_app(settings: RouteSettings, organisation: Organisation | None = None)
         if case.timer_running:
             event = current_event()
             partition = event.message.partition if event is not None else None
-            sla_timers[case.mention_id] = _timer_entry(case, partition)
+            sla_timers[case.mention_id] = _timer_entry(case, partition, claim_ttl)
         elif sla_timers.get(case.mention_id) is not None:
             del sla_timers[case.mention_id]
 
     async def settle(step: Step) -> None:
-        """Says what a transition says, counts its KPIs, then stores the new case."""
+        """Says what a transition says, counts it, then stores the new case."""
+        _count_step(step)
         for decision in step.decisions:
             await say(decision)
-            if decision.kind == "claim_refused":
-                metrics.CLAIM_COLLISIONS.inc()
-        _count_kpis(step.kpis)
         if step.changed:
             store(step.case)
 
@@ -148,6 +172,7 @@ def build_app(settings: RouteSettings, organisation: Organisation | None = None)
         classified = decode(ClassifiedMention, value)
         if not needs_routing(classified.mention):
             metrics.NOT_ROUTED.labels(kind=classified.mention.kind).inc()
+            drop_early(classified.mention.id, "not_routed")
             return []
         decision = route(classified, org, now())
         pending = [await enqueue(decision)]
@@ -162,9 +187,78 @@ def build_app(settings: RouteSettings, organisation: Organisation | None = None)
             pending.append(await enqueue_signal(CRISIS_KEY, counted))
         for target in decision.departments:
             metrics.ROUTED.labels(department=target.department).inc()
-        if cases.get(classified.mention.id) is None:  # a replay keeps the claims it has
-            store(open_case(decision, sla_minutes(classified, org)))
+        stored = cases.get(classified.mention.id)
+        if stored is None:  # a replay keeps the claims it has
+            case = open_case(decision, sla_minutes(classified, org))
+            store(case)
+        else:
+            case = Case.model_validate(stored)
+        for decision in catch_up(case):
+            pending.append(await enqueue(decision))
         return pending
+
+    def catch_up(case: Case) -> list[RoutingDecision]:
+        """Applies the events that came before the mention; returns what they say.
+
+        No await in here: the case and its waiting events change together.
+        """
+        entry = early.get(case.mention_id)
+        if entry is None:
+            return []
+        steps = early_events.caught_up(case, entry, now(), claim_ttl)
+        decisions = []
+        for step in steps:
+            _count_step(step)
+            decisions += step.decisions
+        if steps and any(step.changed for step in steps):
+            store(steps[-1].case)
+        forget_early(case.mention_id, entry)
+        log.info(
+            "early events applied",
+            extra={"mention_id": case.mention_id, "events": early_events.size(entry)},
+        )
+        return decisions
+
+    def forget_early(mention_id: str, entry: early_events.Entry) -> None:
+        del early[mention_id]
+        partition = entry.get("partition")
+        if isinstance(partition, int) and partition in early_waiting:
+            early_waiting[partition] = max(0, early_waiting[partition] - early_events.size(entry))
+
+    def drop_early(mention_id: str, reason: str) -> None:
+        """Drops the mention's waiting events, counted and logged: never silently."""
+        entry = early.get(mention_id)
+        if entry is None:
+            return
+        forget_early(mention_id, entry)
+        dropped = early_events.size(entry)
+        metrics.EARLY_EVENTS_DROPPED.labels(reason=reason).inc(dropped)
+        log.warning(
+            "early events dropped",
+            extra={"mention_id": mention_id, "events": dropped, "reason": reason},
+        )
+
+    def keep_early(event: ConversationEvent) -> None:
+        """Keeps an event for a mention route has not seen yet, within the limits."""
+        assert event.mention_id is not None
+        current = current_event()
+        partition = current.message.partition if current is not None else -1
+        waiting = early_waiting.get(partition, 0)
+        while waiting >= early_limits.max_per_partition:
+            victim = early_events.oldest(list(early.items()), partition)
+            if victim is None:
+                break
+            drop_early(victim, "full")
+            waiting = early_waiting.get(partition, 0)
+        if early_limits.max_per_partition == 0:
+            metrics.EARLY_EVENTS_DROPPED.labels(reason="full").inc()
+            log.warning("early event dropped", extra={"mention_id": event.mention_id})
+            return
+        entry = early.get(event.mention_id)
+        after = early_events.kept(entry, event, partition, now())
+        if early_events.size(after) > early_events.size(entry):
+            early[event.mention_id] = after
+            early_waiting[partition] = early_waiting.get(partition, 0) + 1
 
     async def handle_event(value: bytes, key: bytes | None) -> None:
         event = decode(ConversationEvent, value)
@@ -198,13 +292,12 @@ def build_app(settings: RouteSettings, organisation: Organisation | None = None)
                     sla_deadline=case.deadline if case else None,
                 )
                 await signal(event.channel.encode(), reply)
-        if case is None:
-            log.info(
-                "event for a mention route does not know",
-                extra={"mention_id": event.mention_id, "kind": event.kind.value},
-            )
+        stored = cases.get(event.mention_id)  # again: the mention may have come meanwhile
+        if stored is None:
+            if early_events.worth_keeping(event):
+                keep_early(event)
             return
-        await settle(apply_event(case, event, now()))
+        await settle(apply_event(Case.model_validate(stored), event, now(), claim_ttl))
 
     def retention_horizon() -> datetime:
         return now() - timedelta(days=settings.case_retention_days)
@@ -223,10 +316,14 @@ def build_app(settings: RouteSettings, organisation: Organisation | None = None)
         message = decode(Signal, value, "invalid_route_signal")
         if message.kind == "forget" and message.mention_id and settings.case_retention_days:
             forget(message.mention_id)
+        elif message.kind == "early_expired" and message.mention_id:
+            entry = early.get(message.mention_id)
+            if entry is not None and early_events.too_old(entry, now(), early_limits):
+                drop_early(message.mention_id, "expired")
         elif message.kind == "due" and message.mention_id:
             stored = cases.get(message.mention_id)
             if stored is not None:
-                await settle(expire(Case.model_validate(stored), org, now()))
+                await settle(expire(Case.model_validate(stored), org, now(), claim_ttl))
         elif message.kind in ("counted", "tick"):
             await crisis_check(message)
         elif message.kind == "reply" and message.channel:
@@ -295,7 +392,7 @@ def build_app(settings: RouteSettings, organisation: Organisation | None = None)
         for mention_id, entry in list(sla_timers.items()):
             if entry is None or entry.get("partition", -1) not in (*actives, None, -1):
                 continue
-            if not entry["claimed"]:
+            if not _claimed(entry, moment):
                 for department in entry["departments"]:
                     unclaimed[department] = unclaimed.get(department, 0) + 1
             deadline = entry["deadline"]
@@ -308,7 +405,23 @@ def build_app(settings: RouteSettings, organisation: Organisation | None = None)
         for department, count in unclaimed.items():
             metrics.UNCLAIMED.labels(department=department).set(count)
         metrics.CASES_HELD.set(len(cases))
+        await watch_early_events(moment, actives)
         await signal(CRISIS_KEY, Signal(kind="tick", at=moment))
+
+    async def watch_early_events(moment: datetime, actives: set[int]) -> None:
+        """Recounts the waiting events of this worker's partitions; signals the too old."""
+        entries = list(early.items())
+        for partition in actives:
+            early_waiting[partition] = early_events.waiting(entries, partition)
+        for partition in set(early_waiting) - actives:
+            del early_waiting[partition]
+        metrics.EARLY_EVENTS.set(sum(early_waiting.values()))
+        for mention_id, entry in entries:
+            if entry is None or entry.get("partition") not in actives:
+                continue
+            if early_events.too_old(entry, moment, early_limits):
+                expired = Signal(kind="early_expired", at=moment, mention_id=mention_id)
+                await signal(entry["relationship_id"].encode(), expired)
 
     @app.timer(interval=settings.prune_interval_s)
     async def forget_old_cases() -> None:

@@ -1,18 +1,21 @@
 """Claims and SLA timers of one mention, as a state machine of pure functions.
 
-A claim only says "I am answering this now": a second claim is refused and
-told who holds it; `released`, `replied` and `resolved` close the loop. When
-nobody has replied by the SLA deadline (claimed or not), the mention goes back
-to its departments' queues and one step up the escalation path, with a fresh
-deadline. The deadline instant itself is late: a reply counts as in time only
-when it came strictly before it, and the timer fires at `now >= deadline`.
+Who holds the claim is the one claim rule's (`services.common.claim_rule`),
+the same fold history and notify make: route refuses a claim, and says so
+with a `claim_refused` notice naming the holder, only when the rule refuses
+it. When nobody has replied by the SLA deadline (claimed or not), the mention
+goes back to its departments' queues and one step up the escalation path,
+with a fresh deadline; that is route's own business and does not change who
+holds the claim. The deadline instant itself is late: a reply counts as in
+time only when it came strictly before it, and the timer fires at `now >=
+deadline`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -25,6 +28,8 @@ from schemas import (
     RoutingDecision,
     RoutingNotice,
 )
+from services.common import claim_rule
+from services.common.claim_rule import DEFAULT_TTL, ClaimFacts, OutcomeKind
 from services.common.organisation import Organisation
 from services.route.policy import department_deadline
 
@@ -38,6 +43,18 @@ class Claim(BaseModel):
     actor: str
     department: str | None
     at: datetime
+    event_id: str | None = None
+
+    def as_rule(self) -> claim_rule.Claim:
+        return claim_rule.Claim(self.actor, self.department, self.at, self.event_id)
+
+    @classmethod
+    def of_rule(cls, claim: claim_rule.Claim | None) -> Claim | None:
+        if claim is None:
+            return None
+        return cls(
+            actor=claim.actor, department=claim.department, at=claim.at, event_id=claim.event_id
+        )
 
 
 class Case(BaseModel):
@@ -68,6 +85,13 @@ class Case(BaseModel):
     def due(self, now: datetime) -> bool:
         return self.timer_running and self.deadline is not None and now >= self.deadline
 
+    def rule_claim(self) -> claim_rule.Claim | None:
+        return self.claim.as_rule() if self.claim else None
+
+    def holder_at(self, now: datetime, ttl: timedelta) -> Claim | None:
+        """The claim that holds at `now` by the claim rule (a lapsed one is kept, not held)."""
+        return self.claim if claim_rule.live(self.rule_claim(), now, ttl) else None
+
 
 def past_retention(stored: Mapping[str, Any], horizon: datetime) -> bool:
     """A stored case (the table's JSON form) that came in before `horizon`: route may drop it.
@@ -97,6 +121,7 @@ class Step:
     decisions: list[RoutingDecision] = field(default_factory=list)
     kpis: list[Kpi] = field(default_factory=list)
     changed: bool = True
+    claim_outcome: OutcomeKind | None = None  # what the claim rule made of the event
 
 
 def open_case(decision: RoutingDecision, sla_minutes: int) -> Case:
@@ -138,54 +163,58 @@ def _say(
     )
 
 
-def apply_event(case: Case, event: ConversationEvent, now: datetime) -> Step:
-    """One conversation event on this mention's case."""
+def apply_event(
+    case: Case, event: ConversationEvent, now: datetime, ttl: timedelta = DEFAULT_TTL
+) -> Step:
+    """One conversation event on this mention's case; `ttl` is the claim TTL."""
+    facts = ClaimFacts(event.kind, event.actor, event.at, event.department, event.event_id)
+    claim, outcome = claim_rule.apply(case.rule_claim(), facts, ttl)
     kind = event.kind
+    if outcome.kind == "refused":
+        assert outcome.holder is not None
+        return _refuse(case, event, outcome.holder, now)
     if kind is ConversationEventKind.CLAIMED:
-        return _claim(case, event, now)
+        status: Status = "claimed" if case.status in ("open", "claimed") else case.status
+        updated = case.model_copy(update={"claim": Claim.of_rule(claim), "status": status})
+        return Step(updated, changed=updated != case, claim_outcome=outcome.kind)
     if kind is ConversationEventKind.RELEASED:
-        if case.claim is None or case.claim.actor != event.actor or case.status != "claimed":
-            return Step(case, changed=False)
-        return Step(case.model_copy(update={"claim": None, "status": "open"}))
+        if outcome.kind != "released":
+            return Step(case, changed=False, claim_outcome=outcome.kind)
+        status = "open" if case.status == "claimed" else case.status
+        released = case.model_copy(update={"claim": None, "status": status})
+        return Step(released, claim_outcome=outcome.kind)
     if kind is ConversationEventKind.REPLIED:
-        return _reply(case, event)
+        return replace(_reply(case, event), claim_outcome=outcome.kind)
     if kind is ConversationEventKind.RESOLVED:
-        return _resolve(case, event)
-    return Step(case, changed=False)  # retagged, linked: nothing to do with claims
+        return replace(_resolve(case, event), claim_outcome=outcome.kind)
+    return Step(case, changed=False)  # retagged, linked, note: nothing to do with claims
 
 
-def _claim(case: Case, event: ConversationEvent, now: datetime) -> Step:
-    if case.status == "resolved":
-        return Step(case, changed=False)
-    holder = case.claim
-    if holder is not None and holder.actor == event.actor:
-        return Step(case, changed=False)  # the same claim again (a replay): nothing new
-    if holder is not None:
-        refused_to = event.department or case.departments[0]
-        notice = RoutingNotice(
-            reason=f"already claimed by {holder.actor}",
-            actor=holder.actor,
-            actor_department=holder.department,
-            claimant=event.actor,
-        )
-        decision = _say(
-            case,
-            "claim_refused",
-            [DepartmentRoute(department=refused_to, rule="claim_collision")],
-            notice,
-            now,
-            event.event_id,
-        )
-        return Step(case, [decision], changed=False)
-    claim = Claim(actor=event.actor, department=event.department, at=event.at)
-    status: Status = "claimed" if case.status in ("open", "claimed") else case.status
-    return Step(case.model_copy(update={"claim": claim, "status": status}))
+def _refuse(case: Case, event: ConversationEvent, holder: claim_rule.Claim, now: datetime) -> Step:
+    refused_to = event.department or case.departments[0]
+    notice = RoutingNotice(
+        reason=f"already claimed by {holder.actor}",
+        actor=holder.actor,
+        actor_department=holder.department,
+        claimant=event.actor,
+    )
+    decision = _say(
+        case,
+        "claim_refused",
+        [DepartmentRoute(department=refused_to, rule="claim_collision")],
+        notice,
+        now,
+        event.event_id,
+    )
+    return Step(case, [decision], changed=False, claim_outcome="refused")
 
 
 def _reply(case: Case, event: ConversationEvent) -> Step:
     if case.first_response_at is not None:
         if case.status in ("open", "claimed", "breached"):
             return Step(case.model_copy(update={"status": "answered", "claim": None}))
+        if case.claim is not None:  # a later claim, ended by this reply
+            return Step(case.model_copy(update={"claim": None}))
         return Step(case, changed=False)
     department = event.department or (case.claim.department if case.claim else None) or "none"
     in_time = case.deadline is not None and event.at < case.deadline and not case.breached
@@ -209,6 +238,8 @@ def _reply(case: Case, event: ConversationEvent) -> Step:
 
 def _resolve(case: Case, event: ConversationEvent) -> Step:
     if case.status == "resolved":
+        if case.claim is not None:  # a claim made after the resolution, ended by this one
+            return Step(case.model_copy(update={"claim": None}))
         return Step(case, changed=False)
     kpis = []
     if case.first_response_at is None:
@@ -219,19 +250,24 @@ def _resolve(case: Case, event: ConversationEvent) -> Step:
     return Step(case.model_copy(update={"status": "resolved", "claim": None}), kpis=kpis)
 
 
-def expire(case: Case, org: Organisation, now: datetime) -> Step:
-    """At the deadline without a reply: back to the queues, one step up the escalation path."""
+def expire(case: Case, org: Organisation, now: datetime, ttl: timedelta = DEFAULT_TTL) -> Step:
+    """At the deadline without a reply: back to the queues, one step up the escalation path.
+
+    The claim is left as the claim rule has it: a live claim still holds.
+    """
     if not case.due(now):
         return Step(case, changed=False)
     assert case.deadline is not None
     level = case.escalation_level + 1
     path = org.routing.escalation_path
     holder = case.claim
-    reason = (
-        f"no reply before the SLA deadline; claim by {holder.actor} expired"
-        if holder
-        else "no reply before the SLA deadline"
-    )
+    live = case.holder_at(now, ttl) is not None
+    if holder is None:
+        reason = "no reply before the SLA deadline"
+    elif live:
+        reason = f"no reply before the SLA deadline; still claimed by {holder.actor}"
+    else:
+        reason = f"no reply before the SLA deadline; claim by {holder.actor} expired"
     back = _say(
         case,
         "sla_expired",
@@ -267,8 +303,7 @@ def expire(case: Case, org: Organisation, now: datetime) -> Step:
         )
         updated = case.model_copy(
             update={
-                "status": "open",
-                "claim": None,
+                "status": "claimed" if live else "open",
                 "escalation_level": level,
                 "deadline": deadline,
                 "breached": True,
@@ -276,11 +311,6 @@ def expire(case: Case, org: Organisation, now: datetime) -> Step:
         )
     else:
         updated = case.model_copy(
-            update={
-                "status": "breached",
-                "claim": None,
-                "escalation_level": level,
-                "breached": True,
-            }
+            update={"status": "breached", "escalation_level": level, "breached": True}
         )
     return Step(updated, decisions, kpis)

@@ -43,6 +43,22 @@ CASES_HELD = Gauge(
 CLAIM_COLLISIONS = Counter(
     "webcare_claim_collisions_total", "Claims refused because someone else holds the mention."
 )
+CLAIM_OUTCOMES = Counter(
+    "webcare_route_claim_events_total",
+    "Claim, release, reply and resolve events of known mentions, by what the claim rule made"
+    " of them (taken, renewed, refused, released, ended, unchanged).",
+    ["outcome"],
+)
+EARLY_EVENTS = Gauge(
+    "webcare_route_early_events",
+    "Conversation events waiting for their mention to reach route (this worker's partitions).",
+)
+EARLY_EVENTS_DROPPED = Counter(
+    "webcare_route_early_events_dropped_total",
+    "Conversation events that waited for a mention and were dropped: full (the per-partition"
+    " limit), expired (the age limit) or not_routed (the mention is not routed).",
+    ["reason"],
+)
 GUIDELINE_WARNINGS = Counter(
     "webcare_guideline_warnings_total",
     "Replies over a guideline, per rule and channel.",

@@ -38,6 +38,22 @@ class RouteSettings(CommonSettings):
         validation_alias="WEBCARE_ROUTE_PRUNE_INTERVAL_S",
         description="How often route looks for cases past their retention.",
     )
+    early_events_max: int = Field(
+        default=10_000,
+        ge=0,
+        validation_alias="WEBCARE_ROUTE_EARLY_EVENTS_MAX",
+        description=(
+            "Most conversation events route keeps per partition for mentions it has not seen"
+            " yet (see services/route/early_events.py); beyond it the longest-waiting"
+            " mention's events are dropped, counted and logged."
+        ),
+    )
+    early_events_max_age_s: float = Field(
+        default=86_400.0,
+        gt=0,
+        validation_alias="WEBCARE_ROUTE_EARLY_EVENTS_MAX_AGE_S",
+        description="How long such events wait for their mention before they are dropped.",
+    )
     clock_file: Path | None = Field(
         default=None,
         validation_alias="WEBCARE_ROUTE_CLOCK_FILE",

@@ -3,9 +3,9 @@
 The inputs are keyed by relationship, but a channel's reply budget and the
 organisation's crisis window are one count each: a signal keyed by channel,
 or by `CRISIS_KEY`, lands on one partition, so one worker owns each count.
-SLA timers that fall due, and cases past their retention, are signalled keyed
-by relationship, because a Faust table may only be changed while handling a
-message of its own partition.
+SLA timers that fall due, cases past their retention and early events past
+their age limit are signalled keyed by relationship, because a Faust table
+may only be changed while handling a message of its own partition.
 Only route reads this topic, so its model lives here, not in `schemas/`.
 """
 
@@ -25,7 +25,7 @@ class Signal(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     schema_version: Literal[1] = 1
-    kind: Literal["due", "counted", "tick", "reply", "forget"]
+    kind: Literal["due", "counted", "tick", "reply", "forget", "early_expired"]
     at: datetime
     mention_id: str | None = None
     classified: ClassifiedMention | None = None

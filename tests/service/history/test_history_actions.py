@@ -200,6 +200,7 @@ def test_keys_scopes_and_every_action(
         "/v1/mentions/x:1/reply", json={"text": "Excuses, we storten het terug.", "channel": "x"}
     )
     assert reply.status_code == 200, reply.text
+    assert reply.json()["mention"]["claimed_by"] is None  # a reply ends the claim
     assert sanne.post("/v1/mentions/x:1/retag", json={"topics": ["nonsense"]}).status_code == 422
     retag = sanne.post("/v1/mentions/x:1/retag", json={"topics": ["complaints"]}).json()
     assert retag["mention"]["tags"] == ["complaints"]

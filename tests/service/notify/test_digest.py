@@ -8,6 +8,7 @@ import json
 import time
 from collections import Counter
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -16,7 +17,6 @@ from schemas import ConversationEvent, ConversationEventKind, RoutingDecision, R
 from tests.service.notify.conftest import Notifier, decision, produce_decisions
 from tests.service.notify.servers import FlakyHttpServer, Received, RecordingSmtpServer
 from tests.support.kafka_reading import produce, read_records
-from tests.unit.factories import NOW
 
 pytestmark = pytest.mark.kafka
 
@@ -58,7 +58,7 @@ def test_digest_bundles_normal_mentions_urgent_go_at_once_and_a_restart_loses_no
         mention_id="x:2",
         department="service",
         actor="femke@openhart.nl",
-        at=NOW,
+        at=datetime.now(UTC),  # the line shows the claim that holds when the push is made
     )
     produce(
         notifier.bootstrap,

@@ -52,23 +52,25 @@ def test_claim_collision_expiry_and_escalation(route_service: RouteUnderTest) ->
     [refusal] = of_kind(decisions, "claim_refused").values()
     assert [r.department for r in refusal.departments] == ["service"]
 
-    # a minute before the deadline the claim still holds
-    route_service.set_clock(DEADLINE - timedelta(minutes=1))
-    route_service.event("claimed", "eline", DEADLINE - timedelta(minutes=1), "programmas")
+    # within the claim TTL (30 minutes) femke's claim holds; after it, eline's takes over
+    route_service.event("claimed", "eline", TEN + timedelta(minutes=29), "programmas")
     route_service.wait_for(refused("eline", "femke"))
+    route_service.event("claimed", "eline", TEN + timedelta(minutes=30), "programmas")
 
-    # at the deadline it expires: back to Communicatie's queue, up to Service
+    # at the deadline nobody has replied: back to Communicatie's queue, up to Service
     route_service.set_clock(DEADLINE)
     decisions = route_service.wait_for(escalations(1))
     [expired] = of_kind(decisions, "sla_expired").values()
     assert [r.department for r in expired.departments] == ["communicatie"]
     assert expired.notice is not None
-    assert expired.notice.actor == "femke"
+    assert expired.notice.actor == "eline"  # she took the claim over, unrefused
+    assert "claim by eline expired" in expired.notice.reason
     [up] = of_kind(decisions, "escalated").values()
     assert [(r.department, r.rule) for r in up.departments] == [("service", "escalation:1")]
     assert up.sla_deadline == DEADLINE + timedelta(minutes=120)
+    assert len(of_kind(decisions, "claim_refused")) == 2  # dewi's and eline's first
 
-    # the expired claim is gone: Dewi's claim now holds, and it too expires, one level up
+    # eline's claim lapsed: Dewi's claim now holds, and it too expires, one level up
     route_service.event("claimed", "dewi", DEADLINE, "service")
     route_service.event("claimed", "femke", DEADLINE, "communicatie")
     route_service.wait_for(refused("femke", "dewi"))

@@ -61,9 +61,23 @@ CASES = [
         ("resolved", None),
     ),
     (
-        "a reply changes nothing",
+        "a reply on an unclaimed mention changes nothing",
         [ev(1, Kind.REPLIED, "ann", 0)],
         ("open", None),
+    ),
+    (
+        "a reply ends the claim, whoever records it: the next claim takes it",
+        [ev(1, Kind.CLAIMED, "ann", 0), ev(2, Kind.REPLIED, "bob", 1)],
+        ("open", None),
+    ),
+    (
+        "after a reply, someone else's claim within the ttl takes it",
+        [
+            ev(1, Kind.CLAIMED, "ann", 0),
+            ev(2, Kind.REPLIED, "ann", 1),
+            ev(3, Kind.CLAIMED, "bob", 2),
+        ],
+        ("claimed", "bob"),
     ),
     (
         "order of arrival does not matter, time does",

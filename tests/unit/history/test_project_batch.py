@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, event
@@ -87,10 +88,10 @@ def test_a_message_that_fails_is_reported_and_the_others_are_stored(
     factory, _ = writers
     real = projection.apply_mention
 
-    def choking(session: Session, message: Mention) -> object:
+    def choking(session: Session, message: Mention, **options: Any) -> object:
         if message.id == "x:2":
             raise ValueError("a bug that only this message triggers")
-        return real(session, message)
+        return real(session, message, **options)
 
     monkeypatch.setitem(projection.APPLY, Mention, ("mention", choking))
     batch = [mention(n) for n in range(5)]

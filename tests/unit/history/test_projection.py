@@ -493,3 +493,16 @@ def test_a_delete_removes_the_text_from_history(store, readers) -> None:
     row = mention_row(readers, m.id)
     assert row.text == ""
     assert row.relationship_id == REL
+
+
+def test_claims_stored_before_their_mention_are_folded_with_the_configured_ttl(
+    engine, readers
+) -> None:
+    writers = session_factories(engine)[1]
+    ttl = timedelta(minutes=1)
+    first = event("event-1", actor="ann", at=T0 + timedelta(minutes=3))
+    second = event("event-2", actor="bob", at=T0 + timedelta(minutes=5))  # ann's lapsed
+    for message in (first, second, mention()):
+        project(writers, message, retry_delays_s=(0.05,), claim_ttl=ttl)
+
+    assert mention_row(readers, "mastodon:1").claimed_by == "bob"

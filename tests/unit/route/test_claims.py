@@ -13,6 +13,7 @@ from tests.unit.route.builders import FRIDAY, classified, event, organisation
 
 ORG = organisation(escalation_path=["service", "communicatie"])
 TICK = timedelta(microseconds=1)
+TTL = timedelta(minutes=30)
 
 
 def press_case(org=ORG) -> Case:
@@ -85,13 +86,49 @@ def test_a_reply_stops_the_clock_and_is_measured(reply_at, outcome) -> None:
 
 
 @pytest.mark.parametrize(("now", "fires"), [(DEADLINE - TICK, False), (DEADLINE, True)])
-def test_a_claim_expires_exactly_at_the_deadline(now, fires) -> None:
+def test_the_timer_fires_exactly_at_the_deadline(now, fires) -> None:
     claimed = step(press_case(), event("claimed", "femke", FRIDAY), FRIDAY).case
     result = expire(claimed, ORG, now)
     assert bool(result.decisions) is fires
     if fires:
-        assert result.case.claim is None
+        assert result.case.claim == claimed.claim  # the SLA does not decide who holds it
+        assert result.case.holder_at(now, TTL) is None  # the claim lapsed long before
         assert result.case.status == "open"
+
+
+def test_a_claim_after_the_ttl_takes_over_without_a_refusal() -> None:
+    claimed = step(press_case(), event("claimed", "femke", FRIDAY), FRIDAY).case
+    later = FRIDAY + TTL
+    taken = step(claimed, event("claimed", "dewi", later, "service"), later)
+    assert taken.decisions == []
+    assert taken.claim_outcome == "taken"
+    assert taken.case.claim is not None
+    assert (taken.case.claim.actor, taken.case.claim.at) == ("dewi", later)
+
+
+def test_the_sla_expiry_leaves_a_live_claim_holding() -> None:
+    claimed_at = DEADLINE - timedelta(minutes=10)
+    claimed = step(press_case(), event("claimed", "femke", claimed_at), claimed_at).case
+    expired = expire(claimed, ORG, DEADLINE)
+    back = expired.decisions[0]
+    assert back.notice is not None
+    assert "still claimed by femke" in back.notice.reason
+    assert expired.case.status == "claimed"
+    soon = DEADLINE + timedelta(minutes=5)
+    refused = step(expired.case, event("claimed", "dewi", soon, "service"), soon)
+    [refusal] = refused.decisions
+    assert refusal.kind == "claim_refused"
+    assert refusal.notice is not None
+    assert refusal.notice.actor == "femke"
+
+
+def test_a_reply_ends_a_claim_made_after_the_first_answer() -> None:
+    answered = step(press_case(), event("replied", "femke", FRIDAY), FRIDAY).case
+    later = FRIDAY + timedelta(minutes=5)
+    claimed = step(answered, event("claimed", "dewi", later), later).case
+    assert claimed.claim is not None
+    again = FRIDAY + timedelta(minutes=6)
+    assert step(claimed, event("replied", "dewi", again), again).case.claim is None
 
 
 def test_expiry_returns_to_the_queues_and_escalates_along_the_path() -> None:
