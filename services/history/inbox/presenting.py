@@ -8,7 +8,6 @@ from datetime import datetime
 
 from services.history.views import MentionView
 
-PRIORITY_RANK = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
 PLACEHOLDER = re.compile(r"\{(author_name|author_handle|my_name|department)\}")
 
 
@@ -43,7 +42,7 @@ class QueueRow:
 
 
 def queue_rows(mentions: list[MentionView], department: str, now: datetime) -> list[QueueRow]:
-    """The queue as people work it: most urgent first, then the nearest deadline, then oldest."""
+    """The queue's rows, in the order the query gave (see `queue.py`)."""
     rows = []
     for m in mentions:
         key, text = countdown(m.sla_deadline if m.status != "resolved" else None, now)
@@ -57,14 +56,6 @@ def queue_rows(mentions: list[MentionView], department: str, now: datetime) -> l
                 overdue=key == "overdue_by" and m.status != "resolved",
             )
         )
-    far = datetime.max.replace(tzinfo=now.tzinfo)
-    rows.sort(
-        key=lambda r: (
-            PRIORITY_RANK.get(r.mention.priority or "normal", 2),
-            r.mention.sla_deadline or far,
-            r.mention.created_at,
-        )
-    )
     return rows
 
 

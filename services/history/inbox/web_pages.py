@@ -18,7 +18,13 @@ from services.history.api_stream import SSE_HEADERS
 from services.history.database import MentionRow, SavedReplyRow
 from services.history.department_stream import StreamUnavailable
 from services.history.inbox.presenting import countdown, fill_placeholders, queue_rows
-from services.history.inbox.queue import STATUSES, QueueFilters, channels, department_queue
+from services.history.inbox.queue import (
+    STATUSES,
+    QueueFilters,
+    channels,
+    department_queue,
+    queue_ids,
+)
 from services.history.inbox.web_deps import User, WebUser, render
 from services.history.overdue import count_overdue
 from services.history.search import SearchFilters, search
@@ -116,8 +122,9 @@ def _neighbours(ctx: ApiContext, user: WebUser, mention: MentionView) -> tuple[s
     mine = [d for d in user.departments(ctx.departments) if d in routed]
     if not mine:
         return None, None
-    values = _queue_values(ctx, QueueFilters(department=mine[0], status=mention_status(mention)))
-    ids = [row.mention.id for row in values["rows"]]
+    with ctx.readers() as session:
+        filters = QueueFilters(department=mine[0], status=mention_status(mention))
+        ids = queue_ids(session, filters, ctx.read_context())
     if mention.id not in ids:
         return None, (ids[0] if ids else None)
     at = ids.index(mention.id)
