@@ -49,12 +49,16 @@ def _source_hint(body: bytes) -> str:
 def create_app(
     settings: IngestSettings,
     publisher: MentionPublisher,
-    handles: Sequence[str] = (),
+    handles: Sequence[str],
     connectors: Sequence[Connector] = (),
     load_cursors: Callable[[], CursorStore] | None = None,
     secrets: Mapping[str, SourceSecret] | None = None,
 ) -> FastAPI:
-    """The HTTP endpoint; the connectors, if any, run on the same event loop for its lifetime."""
+    """The HTTP endpoint; the connectors, if any, run on the same event loop for its lifetime.
+
+    `handles` are the organisation's own accounts (`channels.own_identities`), whose posts
+    are marked `from_organisation`.
+    """
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

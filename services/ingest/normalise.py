@@ -140,8 +140,13 @@ def is_organisation(author: Author, handles: Iterable[str]) -> bool:
     return bool(own) and (handle_key(author.handle) in own or handle_key(author.id) in own)
 
 
-def normalise(item: IncomingMention, now: datetime, handles: Iterable[str] = ()) -> Mention:
-    """The one `Mention` for an incoming item: plain text, detected language, stable ids."""
+def normalise(item: IncomingMention, now: datetime, handles: Iterable[str]) -> Mention:
+    """The one `Mention` for an incoming item: plain text, detected language, stable ids.
+
+    `handles` are the organisation's own accounts (`channels.own_identities`); it has no
+    default, so no ingest path can forget them and let the organisation's posts pass as
+    someone else's.
+    """
     own_id = mention_id(item.source, item.external_id)
     parent = mention_id(item.source, item.in_reply_to) if item.in_reply_to else None
     root = mention_id(item.source, item.thread_root) if item.thread_root else None

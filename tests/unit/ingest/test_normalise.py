@@ -32,7 +32,7 @@ def test_one_object_and_a_batch() -> None:
 
 def test_normalised_mention() -> None:
     [item] = parse_batch(body({**VALID, "in_reply_to": "1789"}), 10)
-    mention = normalise(item, NOW)
+    mention = normalise(item, NOW, ())
     assert mention.id == "x:1790000000000000001"
     assert mention.created_at == datetime(2026, 11, 20, 8, 15, tzinfo=UTC)
     assert mention.lang == "nl"
@@ -44,7 +44,7 @@ def test_normalised_mention() -> None:
 
 def test_ids_are_stable_across_reingest() -> None:
     [item] = parse_batch(body(VALID), 10)
-    first, again = normalise(item, NOW), normalise(item, datetime.now(UTC))
+    first, again = normalise(item, NOW, ()), normalise(item, datetime.now(UTC), ())
     assert (first.id, first.relationship_id, first.thread_id) == (
         again.id,
         again.relationship_id,
@@ -110,7 +110,7 @@ def test_any_text_and_handle_normalise(external_id: str, text: str, handle: str)
         refused = err.problems
     else:
         refused = []
-        mention = normalise(item, NOW)
+        mention = normalise(item, NOW, ())
         assert mention.id == f"x:{item.external_id}"
         assert mention.text == item.text
         assert mention.author.handle == item.author.handle
