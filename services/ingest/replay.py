@@ -61,8 +61,11 @@ def read_lines(path: Path) -> Iterator[tuple[int, bytes]]:
 
 
 def csv_record(row: dict[str, str | None]) -> dict[str, Any]:
-    """A CSV row as the webhook object; empty cells are absent fields."""
+    """A CSV row as the webhook object; empty cells are absent fields, except that an empty
+    `text` cell is an empty text (a file with the column sent it; CSV has no other way)."""
     cells = {k: v for k, v in row.items() if k and v not in (None, "")}
+    if row.get("text") == "":
+        cells["text"] = ""
     author = {
         key.removeprefix("author_"): cells.pop(key)
         for key in list(cells)

@@ -78,6 +78,31 @@ def test_refusals_say_why(raw: bytes, reason: str, mentioned: str) -> None:
     assert mentioned in " ".join(caught.value.problems)
 
 
+WITHOUT_TEXT = {k: v for k, v in VALID.items() if k != "text"}
+
+
+@pytest.mark.parametrize(
+    ("item", "problems"),
+    [
+        (WITHOUT_TEXT, ["<body>.text: a post needs it"]),
+        ({**WITHOUT_TEXT, "kind": "edit"}, ["<body>.text: an edit needs it"]),
+        ({**WITHOUT_TEXT, "kind": "repost"}, ["<body>.text: a repost needs it"]),
+        ([VALID, WITHOUT_TEXT], ["<body>[1].text: a post needs it"]),
+    ],
+)
+def test_only_a_delete_may_leave_the_text_out(item: object, problems: list[str]) -> None:
+    with pytest.raises(InvalidMention) as caught:
+        parse_batch(body(item), 10)
+    assert (caught.value.reason, caught.value.problems) == ("invalid_mention", problems)
+
+
+def test_a_delete_without_text_and_an_empty_text_are_mentions() -> None:
+    delete = {"source": "x", "external_id": "1790000000000000001", "kind": "delete"}
+    [gone, empty] = parse_batch(body([delete, {**VALID, "text": ""}]), 10)
+    assert normalise(gone, NOW, ()).text == ""
+    assert normalise(empty, NOW, ()).text == ""
+
+
 def test_deep_nesting_is_refused_not_crashed() -> None:
     with pytest.raises(InvalidMention):
         parse_batch(b"[" * 100_000 + b"]" * 100_000, 10)
