@@ -54,7 +54,7 @@ def serve() -> None:
     connectors = build_connectors(org, backoff)
 
     def cursors() -> CursorStore:
-        initial = load_cursors(settings.kafka_bootstrap, topics.ingest_cursors)
+        initial = load_cursors(settings.kafka_bootstrap, topics.ingest_cursors, publisher)
         try:
             return CursorStore(publisher.producer, topics.ingest_cursors, initial)
         except KafkaError as err:
