@@ -170,7 +170,7 @@ def build_app(settings: NotifySettings) -> faust.App:
 
     def jobs_for(decision: RoutingDecision, now: datetime) -> list[Job]:
         jobs: list[Job] = []
-        for delivery in deliveries_for(decision, settings.api_base_url, now):
+        for delivery in deliveries_for(decision, str(settings.public_url), now):
             topic = department_topics[delivery.department].get_topic_name()
             jobs.append(Job(delivery, "kafka", topic, None))
             department = organisation.department(delivery.department)

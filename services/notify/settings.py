@@ -1,6 +1,6 @@
 """Settings of the notify service."""
 
-from pydantic import Field, SecretStr
+from pydantic import AliasChoices, Field, HttpUrl, SecretStr, field_validator
 
 from services.common.settings import CommonSettings
 
@@ -56,11 +56,24 @@ class NotifySettings(CommonSettings):
             " idempotency key may get a repeat of at most twice this many per crash."
         ),
     )
-    api_base_url: str = Field(
-        default="http://127.0.0.1:8000",
-        validation_alias="WEBCARE_PUBLIC_API_URL",
-        description="Base of the links to conversations that deliveries carry.",
+    public_url: HttpUrl = Field(
+        default=HttpUrl("http://127.0.0.1:8000"),
+        # WEBCARE_PUBLIC_API_URL is the name this had while links went to the JSON API.
+        validation_alias=AliasChoices("WEBCARE_PUBLIC_URL", "WEBCARE_PUBLIC_API_URL"),
+        description=(
+            "The address at which people open webcare in a browser (http or https, a trailing"
+            " slash is fine). Every push message (Slack, Teams, e-mail, webhook, digest) links"
+            " to the mention's inbox page, <this>/mentions/<mention id>."
+        ),
     )
+
+    @field_validator("public_url")
+    @classmethod
+    def _no_query(cls, url: HttpUrl) -> HttpUrl:
+        if url.query or url.fragment:
+            raise ValueError("must be a base address, without ?query or #fragment")
+        return url
+
     smtp_host: str = Field(default="127.0.0.1", validation_alias="WEBCARE_SMTP_HOST")
     smtp_port: int = Field(default=25, ge=1, le=65535, validation_alias="WEBCARE_SMTP_PORT")
     smtp_user: str | None = Field(default=None, validation_alias="WEBCARE_SMTP_USER")
