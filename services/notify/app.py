@@ -164,6 +164,7 @@ def build_app(settings: NotifySettings) -> faust.App:
         settings.smtp_starttls,
         settings.smtp_user,
         settings.smtp_password.get_secret_value() if settings.smtp_password else None,
+        settings.smtp_allow_plaintext_auth,
     )
     # Made here, not in a startup task: the agent may get its first event before such a task ran.
     client = httpx.AsyncClient(timeout=settings.webhook_timeout_s)

@@ -1,6 +1,6 @@
 """Settings of the notify service."""
 
-from pydantic import AliasChoices, Field, HttpUrl, SecretStr, field_validator
+from pydantic import AliasChoices, Field, HttpUrl, SecretStr, ValidationInfo, field_validator
 
 from services.common.settings import CommonSettings
 
@@ -79,6 +79,34 @@ class NotifySettings(CommonSettings):
     smtp_user: str | None = Field(default=None, validation_alias="WEBCARE_SMTP_USER")
     smtp_password: SecretStr | None = Field(default=None, validation_alias="WEBCARE_SMTP_PASSWORD")
     smtp_starttls: bool = Field(default=False, validation_alias="WEBCARE_SMTP_STARTTLS")
+    smtp_allow_plaintext_auth: bool = Field(
+        default=False,
+        validate_default=True,
+        validation_alias="WEBCARE_SMTP_ALLOW_PLAINTEXT_AUTH",
+        description=(
+            "Lets notify log in (WEBCARE_SMTP_USER, WEBCARE_SMTP_PASSWORD) without"
+            " WEBCARE_SMTP_STARTTLS, sending the password readable to anyone on the way: only"
+            " for a relay on the same host or a network you trust. Without it, such a"
+            " configuration stops notify at start."
+        ),
+    )
+
+    @field_validator("smtp_allow_plaintext_auth")
+    @classmethod
+    def _no_password_in_clear(cls, allowed: bool, info: ValidationInfo) -> bool:
+        # A field validator, not a model one: pydantic's message quotes the validated input,
+        # and for the whole model that input holds the password.
+        user, password = info.data.get("smtp_user"), info.data.get("smtp_password")
+        login = bool(user and password and password.get_secret_value())
+        if login and not info.data.get("smtp_starttls") and not allowed:
+            raise ValueError(
+                "WEBCARE_SMTP_USER and WEBCARE_SMTP_PASSWORD are set but WEBCARE_SMTP_STARTTLS"
+                " is not: the password would cross the network unencrypted. Set"
+                " WEBCARE_SMTP_STARTTLS=true, or WEBCARE_SMTP_ALLOW_PLAINTEXT_AUTH=true for a"
+                " relay you trust."
+            )
+        return allowed
+
     smtp_timeout_s: float = Field(default=10.0, gt=0, validation_alias="WEBCARE_SMTP_TIMEOUT_S")
     mail_from: str = Field(
         default="webcare@localhost",
