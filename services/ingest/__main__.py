@@ -15,7 +15,12 @@ from services.common.metrics import serve_metrics
 from services.common.organisation import load_organisation_or_exit
 from services.common.topics import TopicNames
 from services.ingest.app import create_app
-from services.ingest.channels import build_connectors, own_identities, webhook_secrets_or_exit
+from services.ingest.channels import (
+    build_connectors,
+    configured_identities,
+    own_identities,
+    webhook_secrets_or_exit,
+)
 from services.ingest.connectors import Backoff
 from services.ingest.cursors import CursorStore, CursorStoreError, load_cursors
 from services.ingest.parsing import PARSERS, parse_source
@@ -49,7 +54,7 @@ def serve() -> None:
     connectors = build_connectors(org, backoff)
 
     def cursors() -> CursorStore:
-        initial = load_cursors(settings.kafka_bootstrap, topics.ingest_cursors)
+        initial = load_cursors(settings.kafka_bootstrap, topics.ingest_cursors, publisher)
         try:
             return CursorStore(publisher.producer, topics.ingest_cursors, initial)
         except KafkaError as err:
@@ -86,13 +91,21 @@ def parse(
     source: Annotated[str, typer.Option(help=f"One of {', '.join(PARSERS)}.")],
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
     organisation: Annotated[
-        Path | None, typer.Option(help="Organisation config, to mark its own posts.")
+        Path | None,
+        typer.Option(
+            help="Organisation config, to mark its own posts; by default the configured one"
+            " (WEBCARE_ORGANISATION_CONFIG), as the service uses."
+        ),
     ] = None,
 ) -> None:
     """Prints the Mentions in FILE as JSON lines; each rejected record and why on stderr."""
     if source not in PARSERS:
         raise typer.BadParameter(f"unknown source; one of {list(PARSERS)}", param_hint="--source")
-    handles = own_identities(load_organisation_or_exit(organisation)) if organisation else []
+    handles = (
+        own_identities(load_organisation_or_exit(organisation))
+        if organisation
+        else configured_identities()
+    )
     result = parse_source(source, file.read_bytes(), datetime.now(UTC), handles)
     for mention in result.mentions:
         typer.echo(mention.model_dump_json())

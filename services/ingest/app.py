@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from datetime import UTC, datetime
 
@@ -19,6 +20,8 @@ from services.ingest.normalise import InvalidMention, normalise, parse_batch
 from services.ingest.publisher import MentionPublisher, PublishFailed
 from services.ingest.settings import IngestSettings
 from services.ingest.signatures import SourceSecret, signature_problems
+
+log = logging.getLogger(__name__)
 
 
 class Accepted(BaseModel):
@@ -46,15 +49,26 @@ def _source_hint(body: bytes) -> str:
     )
 
 
+def _report_stopped(task: asyncio.Task[None]) -> None:
+    """An error that ended the connectors is logged, not left for garbage collection to show."""
+    error = None if task.cancelled() else task.exception()
+    if error is not None:
+        log.error("connectors stopped", exc_info=error, extra={"error": type(error).__name__})
+
+
 def create_app(
     settings: IngestSettings,
     publisher: MentionPublisher,
-    handles: Sequence[str] = (),
+    handles: Sequence[str],
     connectors: Sequence[Connector] = (),
     load_cursors: Callable[[], CursorStore] | None = None,
     secrets: Mapping[str, SourceSecret] | None = None,
 ) -> FastAPI:
-    """The HTTP endpoint; the connectors, if any, run on the same event loop for its lifetime."""
+    """The HTTP endpoint; the connectors, if any, run on the same event loop for its lifetime.
+
+    `handles` are the organisation's own accounts (`channels.own_identities`), whose posts
+    are marked `from_organisation`.
+    """
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -67,6 +81,7 @@ def create_app(
             settings.connector_max_attempts,
         )
         task = asyncio.create_task(run_all(connectors, publisher, load_cursors, backoff))
+        task.add_done_callback(_report_stopped)
         try:
             yield
         finally:

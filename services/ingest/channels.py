@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from services.common.organisation import Organisation
+from services.common.organisation import Organisation, load_organisation_or_exit
 from services.ingest.connectors import Backoff, Connector
+from services.ingest.settings import IngestSettings
 from services.ingest.signatures import MissingSecret, SourceSecret, load_secrets
 from services.ingest.sources.bluesky_connector import JetstreamConnector
 from services.ingest.sources.feed_connector import FeedConnector
@@ -15,6 +16,12 @@ from services.ingest.sources.mastodon_connector import MastodonConnector
 def own_identities(org: Organisation) -> list[str]:
     """Handles and platform ids whose posts are the organisation's own (`from_organisation`)."""
     return [*org.handles, *org.sources.own_ids()]
+
+
+def configured_identities() -> list[str]:
+    """`own_identities` of the organisation ingest is configured with (WEBCARE_ORGANISATION_CONFIG),
+    for the commands (`webcare replay`, `parse`) that run outside the service."""
+    return own_identities(load_organisation_or_exit(IngestSettings().organisation_config))
 
 
 def build_connectors(org: Organisation, backoff: Backoff) -> Sequence[Connector]:

@@ -5,15 +5,23 @@ value: a JSON object only that connector understands. A cursor is written only
 after the mentions before it are acknowledged by Kafka, so a restart resumes
 at or before the last published event: nothing is skipped, and what is read
 twice has the same mention id, which downstream treats as a no-op.
+
+A record that is not a cursor (a key that is not UTF-8, a value that is not a
+JSON object) is dead-lettered with its topic, partition, offset, key and bytes
+and skipped: the connector keeps the cursor before it (or none, and starts
+afresh), so one bad record on the topic never keeps every connector from
+starting. Compaction keeps such a record until its key gets a newer value, so
+it is dead-lettered again at each start.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from typing import Any
+from typing import Any, Protocol
 
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from kafka.consumer.fetcher import ConsumerRecord
 from kafka.errors import KafkaError
 
 from services.common.kafka import bootstrap_servers
@@ -25,7 +33,76 @@ class CursorStoreError(RuntimeError):
     """The cursor topic could not be read or written."""
 
 
-def load_cursors(bootstrap: str, topic: str, timeout_s: float = 30.0) -> dict[str, Any]:
+class DeadLetterWriter(Protocol):
+    """Where records that are not cursors go (`MentionPublisher` is one)."""
+
+    def dead_letter(
+        self,
+        original: bytes,
+        reason: str,
+        detail: str,
+        source: str,
+        *,
+        topic: str | None = None,
+        partition: int | None = None,
+        offset: int | None = None,
+        key: bytes | None = None,
+    ) -> None: ...
+
+
+class JunkCursor(ValueError):
+    """A cursor record that no connector wrote: its key or value cannot be read."""
+
+
+def connector_name(key: bytes) -> str:
+    try:
+        return key.decode()
+    except UnicodeDecodeError as err:
+        raise JunkCursor(f"key is not UTF-8: {err}") from err
+
+
+def decode(key: bytes, value: bytes) -> tuple[str, dict[str, Any]]:
+    """A cursor record's connector name and cursor; raises JunkCursor saying what is wrong."""
+    name = connector_name(key)
+    try:
+        cursor = json.loads(value)
+    except (ValueError, RecursionError) as err:
+        raise JunkCursor(f"value is not JSON: {type(err).__name__}: {err}"[:500]) from err
+    if not isinstance(cursor, dict):
+        raise JunkCursor(f"value is JSON {type(cursor).__name__}, not an object")
+    return name, cursor
+
+
+def _read(record: ConsumerRecord, cursors: dict[str, Any], dead_letters: DeadLetterWriter) -> None:
+    """Applies one record of the cursor topic to `cursors`; a junk record is dead-lettered."""
+    if record.key is None:
+        return
+    try:
+        if record.value is None:
+            cursors.pop(connector_name(record.key), None)
+        else:
+            name, cursor = decode(record.key, record.value)
+            cursors[name] = cursor
+    except JunkCursor as err:
+        log.warning(
+            "junk cursor record skipped",
+            extra={"topic": record.topic, "partition": record.partition, "offset": record.offset},
+        )
+        dead_letters.dead_letter(
+            record.value or b"",
+            "invalid_cursor",
+            str(err),
+            "cursors",
+            topic=record.topic,
+            partition=record.partition,
+            offset=record.offset,
+            key=record.key,
+        )
+
+
+def load_cursors(
+    bootstrap: str, topic: str, dead_letters: DeadLetterWriter, timeout_s: float = 30.0
+) -> dict[str, Any]:
     """The latest value per key, read from the beginning of the topic to its current end."""
     try:
         consumer = KafkaConsumer(
@@ -52,13 +129,7 @@ def load_cursors(bootstrap: str, topic: str, timeout_s: float = 30.0) -> dict[st
                 raise CursorStoreError(f"cursor topic {topic!r} not read to its end in time")
             for tp, records in batch.items():
                 for record in records:
-                    if record.key is None:
-                        continue
-                    key = record.key.decode()
-                    if record.value is None:
-                        cursors.pop(key, None)
-                    else:
-                        cursors[key] = json.loads(record.value)
+                    _read(record, cursors, dead_letters)
                 if consumer.position(tp) >= ends[tp]:
                     remaining.discard(tp)
         return cursors

@@ -7,9 +7,10 @@ Body: one object or a list of objects
 The mention id is `<source>:<external_id>`, so ingesting a post twice yields
 the same id and is a no-op downstream. `kind` is post (default), repost, edit
 (same external_id, new text) or delete (author, text and created_at may be
-left out). `html: true` says the text is HTML, to be turned into plain text.
-Every platform parser under `sources/` produces this same shape, so there is
-one normalisation for all of them.
+left out; every other kind must send all three, `text` possibly ""). `html:
+true` says the text is HTML, to be turned into plain text. Every platform
+parser under `sources/` produces this same shape, so there is one
+normalisation for all of them.
 """
 
 from __future__ import annotations
@@ -58,7 +59,8 @@ class IncomingMention(BaseModel):
     source: Slug
     external_id: PrintableId
     author: IncomingAuthor | None = None
-    text: NoNul = Field(default="", max_length=100_000)
+    # None is "not sent": only a delete may leave it out (see `missing`); "" is an empty text.
+    text: NoNul | None = Field(default=None, max_length=100_000)
     created_at: UtcDatetime | None = None
     url: NoNul | None = Field(default=None, max_length=2000)
     in_reply_to: PrintableId | None = None
@@ -69,12 +71,13 @@ class IncomingMention(BaseModel):
     html: bool = False
 
     def missing(self) -> list[str]:
-        """A delete names only the post; everything else needs its author and time."""
+        """A delete names only the post; everything else needs its author, text and time."""
         if self.kind == "delete":
             return []
+        article = "an" if self.kind == "edit" else "a"
         return [
-            f"{f}: a {self.kind} needs it"
-            for f in ("author", "created_at")
+            f"{f}: {article} {self.kind} needs it"
+            for f in ("author", "text", "created_at")
             if getattr(self, f) is None
         ]
 
@@ -140,13 +143,18 @@ def is_organisation(author: Author, handles: Iterable[str]) -> bool:
     return bool(own) and (handle_key(author.handle) in own or handle_key(author.id) in own)
 
 
-def normalise(item: IncomingMention, now: datetime, handles: Iterable[str] = ()) -> Mention:
-    """The one `Mention` for an incoming item: plain text, detected language, stable ids."""
+def normalise(item: IncomingMention, now: datetime, handles: Iterable[str]) -> Mention:
+    """The one `Mention` for an incoming item: plain text, detected language, stable ids.
+
+    `handles` are the organisation's own accounts (`channels.own_identities`); it has no
+    default, so no ingest path can forget them and let the organisation's posts pass as
+    someone else's.
+    """
     own_id = mention_id(item.source, item.external_id)
     parent = mention_id(item.source, item.in_reply_to) if item.in_reply_to else None
     root = mention_id(item.source, item.thread_root) if item.thread_root else None
     author = Author(**item.author.model_dump()) if item.author else UNKNOWN_AUTHOR
-    text = "" if item.kind == "delete" else item.text
+    text = "" if item.kind == "delete" else (item.text or "")
     if item.html:
         text = html_to_text(text)
     text = text[:MAX_TEXT]

@@ -35,7 +35,7 @@ class Normalised:
     rejected: list[Rejection] = field(default_factory=list)
 
 
-def normalise_parsed(parsed: Parsed, now: datetime, handles: Iterable[str] = ()) -> Normalised:
+def normalise_parsed(parsed: Parsed, now: datetime, handles: Iterable[str]) -> Normalised:
     """Mentions of everything a parser accepted; what the contract still refuses is rejected."""
     out = Normalised(rejected=list(parsed.rejected))
     handles = list(handles)
@@ -50,6 +50,6 @@ def normalise_parsed(parsed: Parsed, now: datetime, handles: Iterable[str] = ())
     return out
 
 
-def parse_source(source: str, raw: bytes, now: datetime, handles: Iterable[str] = ()) -> Normalised:
+def parse_source(source: str, raw: bytes, now: datetime, handles: Iterable[str]) -> Normalised:
     """Never raises for any bytes: every problem is a `Rejection` with a reason."""
     return normalise_parsed(PARSERS[source](raw, now), now, handles)

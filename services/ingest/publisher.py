@@ -87,12 +87,34 @@ class MentionPublisher:
             log.debug("published", extra={"mention_id": m.id, "source": m.source})
             saw_event(m.source, m.created_at.timestamp())
 
-    def dead_letter(self, original: bytes, reason: str, detail: str, source: str) -> None:
-        """Keeps refused input on record; best effort, since the client already got a 4xx."""
+    def dead_letter(
+        self,
+        original: bytes,
+        reason: str,
+        detail: str,
+        source: str,
+        *,
+        topic: str | None = None,
+        partition: int | None = None,
+        offset: int | None = None,
+        key: bytes | None = None,
+    ) -> None:
+        """Keeps refused input on record; best effort, since the client already got a 4xx.
+
+        `topic`, `partition`, `offset` and `key` say where input read from Kafka came from.
+        """
         REJECTED.labels(source=source, reason=reason).inc()
         DEAD_LETTERS.labels(stage=self.STAGE, reason=reason).inc()
         letter = DeadLetter.of(
-            stage=self.STAGE, reason=reason, detail=detail, original=original, at=datetime.now(UTC)
+            stage=self.STAGE,
+            reason=reason,
+            detail=detail,
+            original=original,
+            topic=topic,
+            partition=partition,
+            offset=offset,
+            key=key,
+            at=datetime.now(UTC),
         )
         try:
             self.producer.send(self.topics.dlq, value=letter.model_dump_json().encode())

@@ -5,14 +5,15 @@ CSV: a header row and one mention per row, with the webhook fields as columns
 and the author's as `author_id`, `author_handle`, `author_display_name`,
 `author_profile_url`, `author_followers` (see `CSV_COLUMNS`). A record that is
 not a mention is reported with its line number and dead-lettered, and the
-replay goes on.
+replay goes on. The organisation's own posts are marked (`from_organisation`)
+exactly as the webhook and the connectors mark them.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +24,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from schemas import Mention
 from services.common.validation import describe
+from services.ingest.channels import configured_identities
 from services.ingest.normalise import IncomingMention, normalise
 from services.ingest.publisher import MentionPublisher
 
@@ -59,8 +61,11 @@ def read_lines(path: Path) -> Iterator[tuple[int, bytes]]:
 
 
 def csv_record(row: dict[str, str | None]) -> dict[str, Any]:
-    """A CSV row as the webhook object; empty cells are absent fields."""
+    """A CSV row as the webhook object; empty cells are absent fields, except that an empty
+    `text` cell is an empty text (a file with the column sent it; CSV has no other way)."""
     cells = {k: v for k, v in row.items() if k and v not in (None, "")}
+    if row.get("text") == "":
+        cells["text"] = ""
     author = {
         key.removeprefix("author_"): cells.pop(key)
         for key in list(cells)
@@ -101,8 +106,15 @@ def _item(value: Any) -> IncomingMention:
 
 
 def replay(
-    path: Path, publisher: MentionPublisher, batch_size: int = 500, show_progress: bool = True
+    path: Path,
+    publisher: MentionPublisher,
+    batch_size: int = 500,
+    show_progress: bool = True,
+    *,
+    handles: Sequence[str] | None = None,
 ) -> ReplayReport:
+    """Publishes every mention in the file; `handles` default to the configured organisation's."""
+    own = list(configured_identities() if handles is None else handles)
     report = ReplayReport()
     total = sum(1 for _ in read_records(path))
     batch: list[Mention] = []
@@ -124,7 +136,7 @@ def replay(
                 publisher.dead_letter(original, "invalid_mention", "; ".join(problems), "replay")
                 progress.advance(task)
                 continue
-            batch.append(normalise(item, datetime.now(UTC)))
+            batch.append(normalise(item, datetime.now(UTC), own))
             if len(batch) >= batch_size:
                 publisher.publish(batch)
                 report.accepted += len(batch)

@@ -164,13 +164,14 @@ def build_app(settings: NotifySettings) -> faust.App:
         settings.smtp_starttls,
         settings.smtp_user,
         settings.smtp_password.get_secret_value() if settings.smtp_password else None,
+        settings.smtp_allow_plaintext_auth,
     )
     # Made here, not in a startup task: the agent may get its first event before such a task ran.
     client = httpx.AsyncClient(timeout=settings.webhook_timeout_s)
 
     def jobs_for(decision: RoutingDecision, now: datetime) -> list[Job]:
         jobs: list[Job] = []
-        for delivery in deliveries_for(decision, settings.api_base_url, now):
+        for delivery in deliveries_for(decision, str(settings.public_url), now):
             topic = department_topics[delivery.department].get_topic_name()
             jobs.append(Job(delivery, "kafka", topic, None))
             department = organisation.department(delivery.department)

@@ -8,13 +8,19 @@ from urllib.parse import quote
 from schemas import DepartmentDelivery, RoutingDecision
 
 
+def inbox_link(public_url: str, mention_id: str) -> str:
+    """The mention's inbox page, where a person (with a browser session, not an API key) acts.
+
+    The id is quoted whole (`/` too): ids hold `:`, and feed ids whole URLs.
+    """
+    return f"{public_url.rstrip('/')}/mentions/{quote(mention_id, safe='')}"
+
+
 def deliveries_for(
-    decision: RoutingDecision, api_base_url: str, now: datetime
+    decision: RoutingDecision, public_url: str, now: datetime
 ) -> list[DepartmentDelivery]:
     mention = decision.classified.mention
-    link = (
-        f"{api_base_url.rstrip('/')}/v1/relationships/{quote(mention.relationship_id)}/conversation"
-    )
+    link = inbox_link(public_url, mention.id)
     # later words about a mention (expired, escalated, ...) are deliveries of their own
     suffix = "" if decision.kind == "mention" else f"|{decision.decision_id}"
     return [

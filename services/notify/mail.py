@@ -1,7 +1,9 @@
 """SMTP push: hands one message to the configured SMTP server, in a worker thread.
 
 smtplib is blocking; a thread keeps the event loop (and the Kafka consumer) alive
-while the server takes its time.
+while the server takes its time. A user and password are only sent after
+STARTTLS (a server that does not offer it fails the attempt; there is no fall
+back to plain text), unless `allow_plaintext_auth` says otherwise.
 """
 
 from __future__ import annotations
@@ -14,6 +16,10 @@ from email.message import EmailMessage
 from services.notify.webhook import Attempt
 
 
+class PlaintextLogin(ValueError):
+    """A login without TLS that the configuration did not explicitly allow."""
+
+
 @dataclass(frozen=True)
 class SmtpServer:
     host: str
@@ -22,6 +28,14 @@ class SmtpServer:
     starttls: bool = False
     user: str | None = None
     password: str | None = None
+    allow_plaintext_auth: bool = False
+
+    def __post_init__(self) -> None:
+        if self.user and self.password and not self.starttls and not self.allow_plaintext_auth:
+            raise PlaintextLogin(
+                f"SMTP login to {self.host}:{self.port} without STARTTLS would send the password"
+                " in clear; set WEBCARE_SMTP_STARTTLS or WEBCARE_SMTP_ALLOW_PLAINTEXT_AUTH"
+            )
 
     def _send(self, message: EmailMessage) -> None:
         with smtplib.SMTP(self.host, self.port, timeout=self.timeout_s) as smtp:

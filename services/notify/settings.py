@@ -1,6 +1,6 @@
 """Settings of the notify service."""
 
-from pydantic import Field, SecretStr
+from pydantic import AliasChoices, Field, HttpUrl, SecretStr, ValidationInfo, field_validator
 
 from services.common.settings import CommonSettings
 
@@ -80,11 +80,24 @@ class NotifySettings(CommonSettings):
             " idempotency key may get a repeat of at most twice this many per crash."
         ),
     )
-    api_base_url: str = Field(
-        default="http://127.0.0.1:8000",
-        validation_alias="WEBCARE_PUBLIC_API_URL",
-        description="Base of the links to conversations that deliveries carry.",
+    public_url: HttpUrl = Field(
+        default=HttpUrl("http://127.0.0.1:8000"),
+        # WEBCARE_PUBLIC_API_URL is the name this had while links went to the JSON API.
+        validation_alias=AliasChoices("WEBCARE_PUBLIC_URL", "WEBCARE_PUBLIC_API_URL"),
+        description=(
+            "The address at which people open webcare in a browser (http or https, a trailing"
+            " slash is fine). Every push message (Slack, Teams, e-mail, webhook, digest) links"
+            " to the mention's inbox page, <this>/mentions/<mention id>."
+        ),
     )
+
+    @field_validator("public_url")
+    @classmethod
+    def _no_query(cls, url: HttpUrl) -> HttpUrl:
+        if url.query or url.fragment:
+            raise ValueError("must be a base address, without ?query or #fragment")
+        return url
+
     smtp_host: str = Field(
         default="127.0.0.1",
         validation_alias="WEBCARE_SMTP_HOST",
@@ -112,6 +125,34 @@ class NotifySettings(CommonSettings):
         validation_alias="WEBCARE_SMTP_TIMEOUT_S",
         description="Socket timeout of the SMTP connection and each of its commands.",
     )
+    smtp_allow_plaintext_auth: bool = Field(
+        default=False,
+        validate_default=True,
+        validation_alias="WEBCARE_SMTP_ALLOW_PLAINTEXT_AUTH",
+        description=(
+            "Lets notify log in (WEBCARE_SMTP_USER, WEBCARE_SMTP_PASSWORD) without"
+            " WEBCARE_SMTP_STARTTLS, sending the password readable to anyone on the way: only"
+            " for a relay on the same host or a network you trust. Without it, such a"
+            " configuration stops notify at start."
+        ),
+    )
+
+    @field_validator("smtp_allow_plaintext_auth")
+    @classmethod
+    def _no_password_in_clear(cls, allowed: bool, info: ValidationInfo) -> bool:
+        # A field validator, not a model one: pydantic's message quotes the validated input,
+        # and for the whole model that input holds the password.
+        user, password = info.data.get("smtp_user"), info.data.get("smtp_password")
+        login = bool(user and password and password.get_secret_value())
+        if login and not info.data.get("smtp_starttls") and not allowed:
+            raise ValueError(
+                "WEBCARE_SMTP_USER and WEBCARE_SMTP_PASSWORD are set but WEBCARE_SMTP_STARTTLS"
+                " is not: the password would cross the network unencrypted. Set"
+                " WEBCARE_SMTP_STARTTLS=true, or WEBCARE_SMTP_ALLOW_PLAINTEXT_AUTH=true for a"
+                " relay you trust."
+            )
+        return allowed
+
     mail_from: str = Field(
         default="webcare@localhost",
         pattern=r"^[^@\s]+@[^@\s]+$",

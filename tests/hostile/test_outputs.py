@@ -39,7 +39,7 @@ def hostile_delivery(text: str, display_name: str) -> DepartmentDelivery:
         sentiment=Sentiment.NEGATIVE,
         priority="urgent",
         sla_deadline=NOW + timedelta(hours=4),
-        conversation_url="http://api/v1/relationships/rel-1/conversation",
+        conversation_url="http://inbox.test/mentions/x%3A1",
         created_at=NOW,
     )
 

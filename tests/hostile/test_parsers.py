@@ -83,7 +83,7 @@ def test_entity_tricks_are_refused_not_expanded() -> None:
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(source=st.sampled_from(sorted(PARSERS)), raw=st.binary(max_size=2000))
 def test_no_bytes_make_a_parser_raise(source: str, raw: bytes) -> None:
-    result = parse_source(source, raw, NOW)
+    result = parse_source(source, raw, NOW, ())
     for rejection in result.rejected:
         assert rejection.reason
 
@@ -97,5 +97,5 @@ def test_no_bytes_make_a_parser_raise(source: str, raw: bytes) -> None:
     prefix=st.binary(max_size=20),
 )
 def test_deep_and_broken_documents_are_rejected(source: str, junk: bytes, prefix: bytes) -> None:
-    result = parse_source(source, prefix + junk, NOW)
+    result = parse_source(source, prefix + junk, NOW, ())
     assert result.rejected or result.mentions == []

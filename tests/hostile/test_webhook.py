@@ -86,7 +86,7 @@ def test_hostile_content_is_stored_verbatim_and_inert(hostile: Pipeline) -> None
         assert answer.status_code == 202, (name, answer.text)  # hostile content is content
         [mention_id] = answer.json()["ids"]
         expected[mention_id] = normalise(
-            IncomingMention.model_validate_json(json.dumps(item)), datetime.now(UTC)
+            IncomingMention.model_validate_json(json.dumps(item)), datetime.now(UTC), ()
         )
 
     stored = in_history(hostile, expected)

@@ -39,7 +39,7 @@ def client(kafka_bootstrap: str, topic_prefix: str) -> Iterator[TestClient]:
         max_body_bytes=64_000,
     )
     publisher = MentionPublisher.connect(kafka_bootstrap, topics, 15.0)
-    with TestClient(create_app(settings, publisher)) as test_client:
+    with TestClient(create_app(settings, publisher, ())) as test_client:
         yield test_client
     publisher.close()
 
@@ -86,11 +86,43 @@ def test_refused_input_gets_a_reason_and_a_dead_letter(
         assert letter.original() == body
 
 
+WITHOUT_TEXT = {k: v for k, v in VALID.items() if k != "text"}
+
+
+@pytest.mark.parametrize("kind", ["post", "edit"])
+def test_a_post_or_edit_without_text_is_refused_by_name(
+    client: TestClient, kafka_bootstrap: str, topic_prefix: str, kind: str
+) -> None:
+    body = json.dumps({**WITHOUT_TEXT, "kind": kind}).encode()
+    answer = client.post("/v1/mentions", content=body)
+    assert answer.status_code == 422
+    article = "an" if kind == "edit" else "a"
+    assert answer.json() == {
+        "error": "invalid_mention",
+        "problems": [f"<body>.text: {article} {kind} needs it"],
+    }
+    dlq = read_topic(kafka_bootstrap, TopicNames(topic_prefix).dlq, lambda v: len(v) >= 1)
+    [letter] = [DeadLetter.model_validate_json(v) for v in dlq]
+    assert (letter.stage, letter.reason, letter.original()) == ("ingest", "invalid_mention", body)
+    assert "text" in letter.detail
+
+
+def test_a_delete_may_leave_the_text_out(
+    client: TestClient, kafka_bootstrap: str, topic_prefix: str
+) -> None:
+    delete = {"source": "facebook", "external_id": "10158", "kind": "delete"}
+    answer = client.post("/v1/mentions", json=delete)
+    assert answer.status_code == 202
+    [value] = read_topic(kafka_bootstrap, TopicNames(topic_prefix).raw, lambda v: len(v) >= 1)
+    mention = Mention.model_validate_json(value)
+    assert (mention.id, mention.kind, mention.text) == ("facebook:10158", "delete", "")
+
+
 def test_kafka_unavailable_is_503_not_a_loss(topic_prefix: str) -> None:
     dead = f"127.0.0.1:{free_port()}"
     settings = IngestSettings(kafka_bootstrap=dead, topic_prefix=topic_prefix)
     publisher = MentionPublisher.connect(dead, TopicNames(topic_prefix), 3.0)
-    with TestClient(create_app(settings, publisher)) as test_client:
+    with TestClient(create_app(settings, publisher, ())) as test_client:
         answer = test_client.post("/v1/mentions", json=VALID)
     assert answer.status_code == 503
     assert answer.json()["error"] == "kafka_unavailable"

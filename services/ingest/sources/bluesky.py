@@ -170,6 +170,6 @@ def is_relevant(
     for ref in (mention.in_reply_to, mention.thread_root):
         if ref and any(ref.startswith(f"at://{did}/") for did in own):
             return True
-    text = mention.text.lower()
+    text = (mention.text or "").lower()
     words = [h.lstrip("@").lower() for h in handles] + [k.lower() for k in keywords]
     return any(w and w in text for w in words)

@@ -56,7 +56,7 @@ class MastodonConnector:
         """Timeline `update`s count only when they name the organisation; the rest always."""
         if event != "update":
             return True
-        return any(w and w in m.text.lower() for m in parsed.mentions for w in self.words)
+        return any(w and w in (m.text or "").lower() for m in parsed.mentions for w in self.words)
 
     async def _backfill(
         self, session: aiohttp.ClientSession, cursor: str

@@ -32,7 +32,9 @@ def publisher(kafka_bootstrap: str, topics: TopicNames) -> Iterator[MentionPubli
 def cursor_store(bootstrap: str, topics: TopicNames, publisher: MentionPublisher) -> CursorStore:
     """What a (re)started ingest process does: read every cursor back from the topic."""
     return CursorStore(
-        publisher.producer, topics.ingest_cursors, load_cursors(bootstrap, topics.ingest_cursors)
+        publisher.producer,
+        topics.ingest_cursors,
+        load_cursors(bootstrap, topics.ingest_cursors, publisher),
     )
 
 

@@ -94,7 +94,7 @@ def test_jetstream_filters_and_resumes_from_its_cursor(
         await until(count_raw(10))
         await until(
             lambda: (
-                load_cursors(kafka_bootstrap, topics.ingest_cursors)
+                load_cursors(kafka_bootstrap, topics.ingest_cursors, publisher)
                 .get(f"bluesky:{jetstream.url}", {})
                 .get("time_us", 0)
                 >= 1_763_630_000_000_027
@@ -168,7 +168,7 @@ def test_mastodon_stream_then_backfill_after_a_gap(
         await until(on_raw(2))
         await until(
             lambda: (
-                load_cursors(kafka_bootstrap, topics.ingest_cursors)
+                load_cursors(kafka_bootstrap, topics.ingest_cursors, publisher)
                 .get(connector.name, {})
                 .get("notification_id")
                 == "40000002"

@@ -135,7 +135,7 @@ def notifier_factory(
             "WEBCARE_SMTP_HOST": smtp_target.host,
             "WEBCARE_SMTP_PORT": str(smtp_target.port),
             "WEBCARE_MAIL_FROM": "webcare@openhart.nl",
-            "WEBCARE_PUBLIC_API_URL": "http://api.test:8000",
+            "WEBCARE_PUBLIC_URL": "http://inbox.test:8000/",
             "NOTIFY_TEST_SECRET": HOOK_SECRET,
             **settings,
         }

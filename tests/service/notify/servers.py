@@ -11,6 +11,7 @@ count duplicates.
 from __future__ import annotations
 
 import socket
+import ssl
 import struct
 import threading
 import time
@@ -22,6 +23,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, cast
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 
 
 @dataclass(frozen=True)
@@ -150,16 +152,44 @@ class _Recorder:
         return "250 Message accepted for delivery"
 
 
-class RecordingSmtpServer:
-    """A real SMTP server (aiosmtpd) that keeps every accepted message; fails with `fail_next`."""
+class _Authenticator:
+    def __init__(self, owner: RecordingSmtpServer, user: str, password: str) -> None:
+        self.owner, self.user, self.password = owner, user, password
 
-    def __init__(self) -> None:
+    def __call__(
+        self, server: Any, session: Any, envelope: Any, mechanism: str, data: Any
+    ) -> AuthResult:
+        user, password = data.login.decode(), data.password.decode()
+        with self.owner.lock:
+            self.owner.logins.append((user, bool(session.ssl)))
+        return AuthResult(success=(user, password) == (self.user, self.password))
+
+
+class RecordingSmtpServer:
+    """A real SMTP server (aiosmtpd) that keeps every accepted message; fails with `fail_next`.
+
+    With `login`, it offers AUTH for that (user, password) and records each login and
+    whether it came over TLS (`logins`); it offers AUTH on a plain connection only with
+    `plaintext_auth`. With `tls`, it offers STARTTLS.
+    """
+
+    def __init__(
+        self,
+        login: tuple[str, str] | None = None,
+        tls: ssl.SSLContext | None = None,
+        plaintext_auth: bool = False,
+    ) -> None:
         self.raw: list[tuple[list[str], EmailMessage]] = []
         self.plan: deque[int] = deque()
         self.attempts = 0
+        self.logins: list[tuple[str, bool]] = []
         self.lock = threading.Lock()
         port = _free_port()
-        self.controller = Controller(_Recorder(self), hostname="127.0.0.1", port=port)
+        options: dict[str, Any] = {"tls_context": tls}
+        if login is not None:
+            options.update(authenticator=_Authenticator(self, *login))
+            options.update(auth_require_tls=not plaintext_auth)
+        self.controller = Controller(_Recorder(self), hostname="127.0.0.1", port=port, **options)
         self.host, self.port = "127.0.0.1", port
 
     def fail_next(self, *codes: int) -> None:

@@ -60,7 +60,10 @@ def test_every_target_type_gets_each_delivery_once_through_failures(
             assert "X-Webcare-Signature" not in request.headers
             assert body["text"].startswith("New mention for Service")
             assert "Claimed by: nobody yet" in body["text"]
-            assert body["blocks"][-1]["elements"][0]["url"].startswith("http://api.test:8000/")
+            link = (
+                f"http://inbox.test:8000/mentions/{request.key.split('|')[0].replace(':', '%3A')}"
+            )
+            assert body["blocks"][-1]["elements"][0]["url"] == link
         else:
             assert body["@type"] == "MessageCard"
             facts = {f["name"]: f["value"] for f in body["sections"][0]["facts"]}
@@ -74,6 +77,7 @@ def test_every_target_type_gets_each_delivery_once_through_failures(
         assert rcpts == ["dewi@openhart.nl"]
         assert mail["From"] == "webcare@openhart.nl"
         plain = mail.get_body(preferencelist=("plain",)).get_content()
+        assert "Conversation: http://inbox.test:8000/mentions/x%3A" in plain
         html = mail.get_body(preferencelist=("html",)).get_content()
         assert "charged twice for my donation" in plain
         assert "<table>" in html

@@ -81,6 +81,7 @@ def test_csv_row_is_a_webhook_record() -> None:
         "source": "x",
         "external_id": "1",
         "author": {"id": "42", "handle": "anna"},
+        "text": "",  # an empty text cell is an empty text, not a missing one
         "html": True,
     }
 

@@ -32,7 +32,7 @@ def test_one_object_and_a_batch() -> None:
 
 def test_normalised_mention() -> None:
     [item] = parse_batch(body({**VALID, "in_reply_to": "1789"}), 10)
-    mention = normalise(item, NOW)
+    mention = normalise(item, NOW, ())
     assert mention.id == "x:1790000000000000001"
     assert mention.created_at == datetime(2026, 11, 20, 8, 15, tzinfo=UTC)
     assert mention.lang == "nl"
@@ -44,7 +44,7 @@ def test_normalised_mention() -> None:
 
 def test_ids_are_stable_across_reingest() -> None:
     [item] = parse_batch(body(VALID), 10)
-    first, again = normalise(item, NOW), normalise(item, datetime.now(UTC))
+    first, again = normalise(item, NOW, ()), normalise(item, datetime.now(UTC), ())
     assert (first.id, first.relationship_id, first.thread_id) == (
         again.id,
         again.relationship_id,
@@ -76,6 +76,31 @@ def test_refusals_say_why(raw: bytes, reason: str, mentioned: str) -> None:
         parse_batch(raw, 10)
     assert caught.value.reason == reason
     assert mentioned in " ".join(caught.value.problems)
+
+
+WITHOUT_TEXT = {k: v for k, v in VALID.items() if k != "text"}
+
+
+@pytest.mark.parametrize(
+    ("item", "problems"),
+    [
+        (WITHOUT_TEXT, ["<body>.text: a post needs it"]),
+        ({**WITHOUT_TEXT, "kind": "edit"}, ["<body>.text: an edit needs it"]),
+        ({**WITHOUT_TEXT, "kind": "repost"}, ["<body>.text: a repost needs it"]),
+        ([VALID, WITHOUT_TEXT], ["<body>[1].text: a post needs it"]),
+    ],
+)
+def test_only_a_delete_may_leave_the_text_out(item: object, problems: list[str]) -> None:
+    with pytest.raises(InvalidMention) as caught:
+        parse_batch(body(item), 10)
+    assert (caught.value.reason, caught.value.problems) == ("invalid_mention", problems)
+
+
+def test_a_delete_without_text_and_an_empty_text_are_mentions() -> None:
+    delete = {"source": "x", "external_id": "1790000000000000001", "kind": "delete"}
+    [gone, empty] = parse_batch(body([delete, {**VALID, "text": ""}]), 10)
+    assert normalise(gone, NOW, ()).text == ""
+    assert normalise(empty, NOW, ()).text == ""
 
 
 def test_deep_nesting_is_refused_not_crashed() -> None:
@@ -110,7 +135,7 @@ def test_any_text_and_handle_normalise(external_id: str, text: str, handle: str)
         refused = err.problems
     else:
         refused = []
-        mention = normalise(item, NOW)
+        mention = normalise(item, NOW, ())
         assert mention.id == f"x:{item.external_id}"
         assert mention.text == item.text
         assert mention.author.handle == item.author.handle

@@ -157,7 +157,7 @@ def test_hostile_xml_is_refused() -> None:
         b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;">]><rss><channel><title>&lol2;</title>'
         b"</channel></rss>"
     )
-    [rejection] = parse_source("rss", bomb, NOW).rejected
+    [rejection] = parse_source("rss", bomb, NOW, ()).rejected
     assert rejection.reason == "invalid_xml"
 
 
@@ -175,7 +175,7 @@ def test_hostile_xml_is_refused() -> None:
     ],
 )
 def test_broken_records_are_rejected_with_a_reason(source: str, raw: bytes, reason: str) -> None:
-    result = parse_source(source, raw, NOW)
+    result = parse_source(source, raw, NOW, ())
     assert result.mentions == []
     assert [r.reason for r in result.rejected] == [reason]
 
@@ -192,7 +192,7 @@ JSONISH = st.recursive(
 @settings(max_examples=150)
 @given(source=st.sampled_from(sorted(PARSERS)), raw=st.binary(max_size=1000))
 def test_parsers_never_crash_on_bytes(source: str, raw: bytes) -> None:
-    result = parse_source(source, raw, NOW)
+    result = parse_source(source, raw, NOW, ())
     assert result.mentions or result.rejected or raw.strip() in (b"", b"[]")
     assert all(r.reason for r in result.rejected)
 
@@ -201,7 +201,7 @@ def test_parsers_never_crash_on_bytes(source: str, raw: bytes) -> None:
 @given(source=st.sampled_from(["mastodon", "bluesky", "webhook"]), value=JSONISH)
 def test_parsers_never_crash_on_json(source: str, value: object) -> None:
     raw = json.dumps(value).encode()
-    result = parse_source(source, raw, NOW)
+    result = parse_source(source, raw, NOW, ())
     assert result.mentions or result.rejected or value == []
 
 
@@ -219,5 +219,5 @@ def test_any_post_text_becomes_a_mention(text: str, source: str) -> None:
         event = json.loads((FIXTURES / "bluesky_post.json").read_text())
         event["commit"]["record"] = {**event["commit"]["record"], "text": text}
         raw = json.dumps(event).encode()
-    result = parse_source(source, raw, NOW)
+    result = parse_source(source, raw, NOW, ())
     assert len(result.mentions) == 1, result.rejected

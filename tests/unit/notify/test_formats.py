@@ -46,7 +46,7 @@ def delivery(
         sentiment=Sentiment.NEGATIVE,
         priority=priority,  # type: ignore[arg-type]
         sla_deadline=NOW + timedelta(hours=4),
-        conversation_url="http://api/v1/relationships/rel-1/conversation",
+        conversation_url="http://inbox.test/mentions/x%3A1",
         created_at=NOW,
     )
 
@@ -65,7 +65,7 @@ def delivery(
                 "Prioriteit: urgent",
                 "Reageren vóór: 2026-11-20 14:00 UTC",
                 "Opgepakt door: nog niemand",
-                "Gesprek: http://api/v1/relationships/rel-1/conversation",
+                "Gesprek: http://inbox.test/mentions/x%3A1",
                 "Waar: https://x.com/bea/status/1",
             ],
         ),
@@ -121,7 +121,7 @@ def test_slack_payload_has_text_fallback_blocks_and_escaped_mrkdwn() -> None:
         payload["blocks"][1]["text"]["text"] == "Twee keer afgeschreven &lt;b&gt;&amp;&lt;/b&gt;!"
     )
     button = payload["blocks"][3]["elements"][0]
-    assert button["url"] == "http://api/v1/relationships/rel-1/conversation"
+    assert button["url"] == "http://inbox.test/mentions/x%3A1"
     assert button["style"] == "danger"
     assert len(payload["blocks"][2]["fields"]) <= 10
 
@@ -133,8 +133,8 @@ def test_teams_message_card(priority: str, colour: str) -> None:
     assert card["themeColor"] == colour
     facts = {f["name"]: f["value"] for f in card["sections"][0]["facts"]}
     assert facts["Priority"] == priority
-    assert facts["Conversation"] == "http://api/v1/relationships/rel-1/conversation"
-    assert card["potentialAction"][0]["targets"][0]["uri"].endswith("/conversation")
+    assert facts["Conversation"] == "http://inbox.test/mentions/x%3A1"
+    assert card["potentialAction"][0]["targets"][0]["uri"] == "http://inbox.test/mentions/x%3A1"
 
 
 def test_teams_adaptive_card() -> None:
@@ -183,7 +183,7 @@ def test_email_has_plain_and_html_and_a_stable_message_id(
     html = parsed.get_body(preferencelist=("html",)).get_content()
     assert "Twee keer afgeschreven <b>&</b>!" in plain
     assert "Twee keer afgeschreven &lt;b&gt;&amp;&lt;/b&gt;!" in html
-    assert 'href="http://api/v1/relationships/rel-1/conversation"' in html
+    assert 'href="http://inbox.test/mentions/x%3A1"' in html
 
 
 def test_message_ids_differ_per_key() -> None:
