@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -55,7 +56,7 @@ def post_mention(ingest: str, external_id: str) -> str:
         "author": {"id": "77", "handle": "boze_bea", "display_name": "Bea", "followers": 310},
         "text": "Ik ben boos: twee keer afgeschreven voor mijn donatie aan @openhart! "
         "Wanneer krijg ik mijn geld terug?",
-        "created_at": "2026-11-20T09:15:00Z",
+        "created_at": datetime.now(UTC).isoformat(),
         "lang": "nl",
     }
     answer = httpx.post(f"{ingest}/v1/mentions", json=body, timeout=30)

@@ -20,12 +20,14 @@ from services.history.database import PersonRow
 from services.history.inbox import web_sessions
 from services.history.inbox.catalogue import Messages, messages_for
 from services.history.inbox.people import principal_of
+from services.history.inbox.presenting import duration_text
 from services.history.keys import Principal, Role
 
 HERE = Path(__file__).resolve().parent
 COOKIE = "webcare_session"
 LOGIN_CSRF_COOKIE = "webcare_login_csrf"
 templates = Jinja2Templates(directory=HERE / "templates")
+templates.env.filters["duration"] = duration_text
 
 
 class SignInRequired(Exception):
