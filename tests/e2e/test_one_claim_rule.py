@@ -195,7 +195,7 @@ def test_api_route_notify_and_history_agree_on_the_holder(pipeline: dict[str, An
     clock.write_text(now.isoformat(), encoding="utf-8")
     late = httpx.post(f"{api}/v1/mentions/{first}/claim", headers=communicatie, timeout=30)
     assert late.status_code == 200, late.text
-    assert late.json()["mention"]["claimed_by"] == "communicatie-desk"
+    assert late.json()["mention"]["claimed_by"] == "key:communicatie-desk"
     taken = 'webcare_route_claim_events_total{outcome="taken"}'
     poll(lambda: route_counter(metrics, taken), lambda n: n >= 2, "both claims taken by route")
 
@@ -206,19 +206,22 @@ def test_api_route_notify_and_history_agree_on_the_holder(pipeline: dict[str, An
     )
     [refusal] = refusals(values, first)  # none for B's claim, none for the refused 409
     assert refusal.notice is not None
-    assert (refusal.notice.claimant, refusal.notice.actor) == ("probe-desk", "communicatie-desk")
+    assert (refusal.notice.claimant, refusal.notice.actor) == (
+        "probe-desk",
+        "key:communicatie-desk",
+    )
     assert refusal.decision_id.endswith(probe.event_id)
     lines = poll(
         lambda: claimed_lines(slack, "boze_bea", language), bool, "notify's push of the refusal"
     )
-    assert lines == [f"{labels(language)['claimed']}: communicatie-desk"]
+    assert lines == [f"{labels(language)['claimed']}: key:communicatie-desk"]
     held = get_json(f"{api}/v1/mentions/{first}", ADMIN)
-    assert (held["status"], held["claimed_by"]) == ("claimed", "communicatie-desk")
+    assert (held["status"], held["claimed_by"]) == ("claimed", "key:communicatie-desk")
     sent = read_topic(bootstrap, topics.conversation_events, lambda v: len(v) >= 3, 30)
     claims = [ConversationEvent.model_validate_json(v) for v in sent]
     assert [e.actor for e in claims if e.mention_id == first] == [
-        "service-desk",
-        "communicatie-desk",
+        "key:service-desk",
+        "key:communicatie-desk",
         "probe-desk",
     ]
 

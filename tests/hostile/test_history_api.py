@@ -173,7 +173,9 @@ def test_history_api_never_answers_5xx(hostile: Pipeline) -> None:
                 headers={**AUTH, "Content-Type": "application/json"},
                 timeout=60,
             )
-            check(response, f"POST {path} {name}")
+            # a claim without a note is a valid claim: "null" is its empty body
+            valid = name == "null" and path.endswith("/claim")
+            check(response, f"POST {path} {name}", client_error=not valid)
 
     # and it still answers as before
     again = api_get(hostile, f"/v1/mentions/{mention_id}")

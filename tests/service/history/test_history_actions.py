@@ -177,14 +177,27 @@ def test_keys_scopes_and_every_action(
     # Out of scope: 403.
     assert reader.post("/v1/mentions/x:1/claim").status_code == 403
     assert reader.get("/v1/keys").status_code == 403
-    assert admin.post("/v1/mentions/x:1/claim").status_code == 403  # acts for no department
+    volunteers = history.client(
+        new_key(
+            admin,
+            name="vrijwilligers",
+            kind="department",
+            department="vrijwilligers",
+            scopes=["read", "act"],
+        )
+    )
+    elsewhere = volunteers.post("/v1/mentions/x:1/claim")  # x:1 went to fundraising and service
+    assert elsewhere.status_code == 403, elsewhere.text
+    assert "vrijwilligers" in elsewhere.json()["problems"][0]
     assert service.post("/v1/keys", json={}).status_code == 403
 
     # Claim, collision, release, claim by the other department.
     claimed = service.post("/v1/mentions/x:1/claim")
     assert claimed.status_code == 200, claimed.text
     assert claimed.json()["applied"] is True
-    assert claimed.json()["mention"]["claimed_by"] == "service"
+    assert (
+        claimed.json()["mention"]["claimed_by"] == "key:service"
+    )  # a key never passes as a person
     collision = sanne.post("/v1/mentions/x:1/claim")
     assert collision.status_code == 409
     assert collision.json()["error"] == "claim_conflict"
@@ -218,12 +231,12 @@ def test_keys_scopes_and_every_action(
     trail = reader.get("/v1/mentions/x:1").json()["trail"]
     people = [(item["kind"], item["actor"]) for item in trail if item["actor"] != "route"]
     assert people[-6:] == [
-        ("claimed", "service"),
-        ("released", "service"),
-        ("claimed", "sanne@example.org"),
-        ("replied", "sanne@example.org"),
-        ("retagged", "sanne@example.org"),
-        ("resolved", "service"),
+        ("claimed", "key:service"),
+        ("released", "key:service"),
+        ("claimed", "key:sanne@example.org"),
+        ("replied", "key:sanne@example.org"),
+        ("retagged", "key:sanne@example.org"),
+        ("resolved", "key:service"),
     ]
 
     # Queues: x:1 is resolved; x:3 is open for vrijwilligers and overdue (SLA one hour).
@@ -265,10 +278,13 @@ def test_keys_scopes_and_every_action(
 
     # The audit trail says who did what.
     audit = admin.get("/v1/audit", params={"limit": 100}).json()["items"]
-    assert ("sanne@example.org", "claimed", "x:1", "conflict") in {
+    assert ("key:sanne@example.org", "claimed", "x:1", "conflict") in {
         (a["actor"], a["action"], a["target"], a["outcome"]) for a in audit
     }
-    assert ("admin", "key_created") in {(a["actor"], a["action"]) for a in audit}
+    assert ("vrijwilligers", "claimed", "x:1", "forbidden") in {
+        (a["actor"].removeprefix("key:"), a["action"], a["target"], a["outcome"]) for a in audit
+    }
+    assert ("key:admin", "key_created") in {(a["actor"], a["action"]) for a in audit}
 
     # Revoked keys stop working at once.
     key_id = reader_token.split("_")[1]
