@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from schemas import ConversationEvent
 from services.history.department_stream import DepartmentStreams
 from services.history.inbox.rate_limit import LoginLimits
+from services.history.inbox.sso import SingleSignOn
 from services.history.key_store import authenticate
 from services.history.keys import Principal, Scope
 from services.history.queries import ReadContext
@@ -51,6 +52,7 @@ class ApiContext:
     session_lifetime: timedelta = timedelta(hours=12)
     login_limits: LoginLimits = field(default_factory=LoginLimits)
     department_names: dict[str, str] = field(default_factory=dict)
+    sso: SingleSignOn | None = None  # single sign-on through OpenID Connect, when configured
 
     def read_context(self) -> ReadContext:
         return ReadContext(now=self.clock(), claim_ttl=self.claim_ttl)

@@ -42,6 +42,7 @@ from services.history.api import create_api
 from services.history.api_deps import ApiContext
 from services.history.database import session_factories
 from services.history.department_stream import DepartmentStreams
+from services.history.inbox.sso import SingleSignOn, SsoConfig
 from services.history.overdue import count_overdue, publish
 from services.history.projection import (
     CLAIM_TTL,
@@ -166,10 +167,28 @@ def build_app(
         session_lifetime=timedelta(hours=settings.session_hours),
         department_names={d.slug: d.name for d in organisation.departments} if organisation else {},
         clock=make_clock(settings.clock_file),
+        sso=single_sign_on(settings),
     )
     app.service(api_service(create_api(context), settings.host, settings.port))
     watch_overdue(app, readers, context.departments, settings.gauge_interval_s)
     return app
+
+
+def single_sign_on(settings: HistorySettings) -> SingleSignOn | None:
+    """The inbox's OpenID Connect client, when WEBCARE_OIDC_ISSUER is set (settings checked it)."""
+    secret = settings.oidc_client_secret
+    if not settings.oidc_issuer or secret is None:
+        return None
+    return SingleSignOn(
+        SsoConfig(
+            issuer=settings.oidc_issuer,
+            client_id=settings.oidc_client_id,
+            client_secret=secret.get_secret_value(),
+            redirect_uri=f"{settings.public_url.rstrip('/')}/login/sso/callback",
+            username_claim=settings.oidc_username_claim,
+            scopes=settings.oidc_scopes,
+        )
+    )
 
 
 def watch_overdue(

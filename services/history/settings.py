@@ -1,13 +1,21 @@
 """Settings of the history service."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import SettingsConfigDict
 
 from services.common.settings import CommonSettings
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
 
 class HistorySettings(CommonSettings):
+    # A check across fields fails with the whole input in its message, client secret and
+    # admin key included: errors name the variable, never echo its value.
+    model_config = SettingsConfigDict(**CommonSettings.model_config, hide_input_in_errors=True)
+
     database_url: str = Field(
         default="",
         validation_alias="WEBCARE_DATABASE_URL",
@@ -80,6 +88,88 @@ class HistorySettings(CommonSettings):
         validation_alias="WEBCARE_INBOX_SESSION_HOURS",
         description="How long an inbox sign-in lasts before the person signs in again.",
     )
+
+    oidc_issuer: str = Field(
+        default="",
+        validation_alias="WEBCARE_OIDC_ISSUER",
+        pattern=r"^(https?://[^\s/?#]+(/[^\s?#]*)?)?$",
+        description=(
+            "OpenID Connect provider of the inbox's single sign-on, exactly as its discovery"
+            " document names it (`<issuer>/.well-known/openid-configuration`); https, or http"
+            " on a loopback address only. Empty: no single sign-on, password sign-in only."
+        ),
+    )
+    oidc_client_id: str = Field(
+        default="",
+        validation_alias="WEBCARE_OIDC_CLIENT_ID",
+        description="The inbox's client id at the OpenID Connect provider.",
+    )
+    oidc_client_secret: SecretStr | None = Field(
+        default=None,
+        validation_alias="WEBCARE_OIDC_CLIENT_SECRET",
+        description=(
+            "The inbox's client secret at the OpenID Connect provider; or give"
+            " `WEBCARE_OIDC_CLIENT_SECRET_FILE`."
+        ),
+    )
+    oidc_client_secret_file: Path | None = Field(
+        default=None,
+        validation_alias="WEBCARE_OIDC_CLIENT_SECRET_FILE",
+        description=(
+            "A file holding the client secret (read at start, surrounding whitespace dropped),"
+            " instead of `WEBCARE_OIDC_CLIENT_SECRET`."
+        ),
+    )
+    oidc_username_claim: str = Field(
+        default="preferred_username",
+        pattern=r"^[A-Za-z0-9_.:-]+$",
+        validation_alias="WEBCARE_OIDC_USERNAME_CLAIM",
+        description=(
+            "ID-token claim whose value, lower-cased, is the username of an existing inbox"
+            " person (`webcare people add`); nobody is created by signing in."
+        ),
+    )
+    oidc_scopes: str = Field(
+        default="openid profile email",
+        pattern=r"^[\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*$",
+        validation_alias="WEBCARE_OIDC_SCOPES",
+        description="Scopes asked for at sign-on, space-separated; must include `openid`.",
+    )
+
+    @model_validator(mode="after")
+    def _single_sign_on(self) -> "HistorySettings":
+        if not self.oidc_issuer:
+            return self
+        problems = []
+        if not self.oidc_client_id:
+            problems.append("WEBCARE_OIDC_CLIENT_ID is empty")
+        secret_file = self.oidc_client_secret_file
+        if self.oidc_client_secret is not None and secret_file is not None:
+            problems.append(
+                "give WEBCARE_OIDC_CLIENT_SECRET or WEBCARE_OIDC_CLIENT_SECRET_FILE, not both"
+            )
+        elif secret_file is not None:
+            try:
+                secret = secret_file.read_text(encoding="utf-8").strip()
+            except OSError as err:
+                raise ValueError(f"WEBCARE_OIDC_CLIENT_SECRET_FILE {secret_file}: {err}") from err
+            self.oidc_client_secret = SecretStr(secret) if secret else None
+        if self.oidc_client_secret is None or not self.oidc_client_secret.get_secret_value():
+            problems.append(
+                "WEBCARE_OIDC_CLIENT_SECRET or WEBCARE_OIDC_CLIENT_SECRET_FILE"
+                " (a file that is not empty) is needed"
+            )
+        if "openid" not in self.oidc_scopes.split():
+            problems.append("WEBCARE_OIDC_SCOPES must include 'openid'")
+        issuer = urlsplit(self.oidc_issuer)
+        if issuer.scheme != "https" and issuer.hostname not in LOOPBACK:
+            # An http issuer would carry the client secret and the tokens in the clear.
+            problems.append("WEBCARE_OIDC_ISSUER must be https (http only on a loopback address)")
+        if problems:
+            raise ValueError(
+                "single sign-on is configured (WEBCARE_OIDC_ISSUER) but: " + "; ".join(problems)
+            )
+        return self
 
     @model_validator(mode="after")
     def _default_database(self) -> "HistorySettings":

@@ -25,6 +25,14 @@ EN: dict[str, str] = {
     "login_failed": "Unknown username or wrong password.",
     "login_throttled": "Too many failed attempts. Try again in {seconds} seconds.",
     "login_sso": "Sign in with single sign-on",
+    "login_sso_failed": "Signing in with single sign-on did not succeed. Please try again.",
+    "login_sso_refused": (
+        "Your single sign-on account ({username}) has no access to this inbox."
+        " Ask an administrator to add you."
+    ),
+    "login_sso_unavailable": (
+        "Single sign-on cannot be reached right now. Try again later or sign in with your password."
+    ),
     "queue_title": "Queue of {department}",
     "department": "Department",
     "topic": "Topic",
@@ -148,6 +156,15 @@ NL: dict[str, str] = {
     "login_failed": "Onbekende gebruikersnaam of verkeerd wachtwoord.",
     "login_throttled": "Te veel mislukte pogingen. Probeer het over {seconds} seconden opnieuw.",
     "login_sso": "Aanmelden met single sign-on",
+    "login_sso_failed": "Aanmelden met single sign-on is niet gelukt. Probeer het opnieuw.",
+    "login_sso_refused": (
+        "Je single sign-on-account ({username}) heeft geen toegang tot deze inbox."
+        " Vraag een beheerder om je toe te voegen."
+    ),
+    "login_sso_unavailable": (
+        "Single sign-on is nu niet bereikbaar. Probeer het later opnieuw of meld je aan met je"
+        " wachtwoord."
+    ),
     "queue_title": "Wachtrij van {department}",
     "department": "Afdeling",
     "topic": "Onderwerp",

@@ -113,6 +113,12 @@ def check_password(session: Session, username: str, password: str) -> PersonRow 
     return row
 
 
+def enabled_person(session: Session, username: str) -> PersonRow | None:
+    """The enabled person with that username, for a sign-in someone else (the provider) checked."""
+    row = session.get(PersonRow, username) if USERNAME.match(username) else None
+    return row if row is not None and row.disabled_at is None else None
+
+
 def principal_of(person: PersonRow) -> Principal:
     """A person acts under their own username, with their departments and role."""
     role = Role(person.role)

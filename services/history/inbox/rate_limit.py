@@ -62,3 +62,10 @@ class LoginLimits:
 
     def succeeded(self, username: str) -> None:
         self.per_username.succeeded(username)
+
+    def address_retry_after(self, address: str, now: float) -> float | None:
+        """Single sign-on: the provider checks the account, so only the address is counted."""
+        return self.per_address.retry_after(address, now)
+
+    def address_failed(self, address: str, now: float) -> None:
+        self.per_address.failed(address, now)

@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from services.history.inbox import web_actions, web_auth, web_pages
+from services.history.inbox import web_actions, web_auth, web_pages, web_sso
 from services.history.inbox.web_deps import HERE, CsrfRefused, SignInRequired, render
 
 # Scripts and styles come only from this site: no inline script, no third-party code.
@@ -23,6 +23,7 @@ API_PREFIXES = ("/v1/", "/docs", "/openapi.json", "/redoc", "/health", "/ready")
 def mount_inbox(api: FastAPI) -> None:
     api.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     api.include_router(web_auth.router)
+    api.include_router(web_sso.router)
     api.include_router(web_pages.router)
     api.include_router(web_actions.router)
 

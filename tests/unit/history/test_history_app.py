@@ -27,7 +27,7 @@ from services.common.faust_runtime import Rejected, decode, invalid_reason
 from services.common.topics import TopicNames
 from services.history import projection
 from services.history.api import create_api
-from services.history.app import api_service, build_app, projector
+from services.history.app import api_service, build_app, projector, single_sign_on
 from services.history.database import (
     MentionRow,
     create_schema,
@@ -61,6 +61,13 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
         "WEBCARE_HISTORY_HOST",
         "WEBCARE_HISTORY_PORT",
         "WEBCARE_HISTORY_METRICS_PORT",
+        "WEBCARE_PUBLIC_URL",
+        "WEBCARE_OIDC_ISSUER",
+        "WEBCARE_OIDC_CLIENT_ID",
+        "WEBCARE_OIDC_CLIENT_SECRET",
+        "WEBCARE_OIDC_CLIENT_SECRET_FILE",
+        "WEBCARE_OIDC_USERNAME_CLAIM",
+        "WEBCARE_OIDC_SCOPES",
     ):
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
@@ -91,6 +98,67 @@ def test_a_bad_port_names_the_variable(clean_env) -> None:
     clean_env.setenv("WEBCARE_HISTORY_PORT", "80000")
 
     with pytest.raises(ValidationError, match="WEBCARE_HISTORY_PORT"):
+        HistorySettings()
+
+
+def test_single_sign_on_is_off_unless_an_issuer_is_given(clean_env) -> None:
+    assert single_sign_on(HistorySettings()) is None
+
+
+def test_an_issuer_without_client_names_the_missing_settings_and_hides_the_secret(
+    clean_env,
+) -> None:
+    clean_env.setenv("WEBCARE_OIDC_ISSUER", "https://id.example.org")
+    clean_env.setenv("WEBCARE_OIDC_CLIENT_SECRET", "sekrit")
+
+    with pytest.raises(ValidationError, match="WEBCARE_OIDC_CLIENT_ID") as refused:
+        HistorySettings()
+    assert "sekrit" not in str(refused.value)
+
+    clean_env.delenv("WEBCARE_OIDC_CLIENT_SECRET")
+    clean_env.setenv("WEBCARE_OIDC_CLIENT_ID", "webcare")
+    with pytest.raises(ValidationError, match="WEBCARE_OIDC_CLIENT_SECRET"):
+        HistorySettings()
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "problem"),
+    [
+        ("WEBCARE_OIDC_ISSUER", "http://id.example.org", "must be https"),
+        ("WEBCARE_OIDC_SCOPES", "profile email", "must include 'openid'"),
+    ],
+)
+def test_single_sign_on_settings_are_checked_at_start(
+    clean_env, name: str, value: str, problem: str
+) -> None:
+    clean_env.setenv("WEBCARE_OIDC_ISSUER", "https://id.example.org")
+    clean_env.setenv("WEBCARE_OIDC_CLIENT_ID", "webcare")
+    clean_env.setenv("WEBCARE_OIDC_CLIENT_SECRET", "secret")
+    clean_env.setenv(name, value)
+
+    with pytest.raises(ValidationError, match=problem):
+        HistorySettings()
+
+
+def test_single_sign_on_reads_its_secret_file_and_calls_back_to_the_public_url(
+    clean_env, tmp_path: Path
+) -> None:
+    secret_file = tmp_path / "oidc-secret"
+    secret_file.write_text("from-a-file\n")
+    clean_env.setenv("WEBCARE_OIDC_ISSUER", "https://id.example.org/realms/charity")
+    clean_env.setenv("WEBCARE_OIDC_CLIENT_ID", "webcare")
+    clean_env.setenv("WEBCARE_OIDC_CLIENT_SECRET_FILE", str(secret_file))
+    clean_env.setenv("WEBCARE_PUBLIC_URL", "https://inbox.example.org/")
+
+    sso = single_sign_on(HistorySettings())
+
+    assert sso is not None
+    assert sso.config.client_secret == "from-a-file"
+    assert sso.config.redirect_uri == "https://inbox.example.org/login/sso/callback"
+    assert sso.config.username_claim == "preferred_username"
+    assert sso.config.scopes == "openid profile email"
+    clean_env.setenv("WEBCARE_OIDC_CLIENT_SECRET", "also-given")
+    with pytest.raises(ValidationError, match="not both"):
         HistorySettings()
 
 
