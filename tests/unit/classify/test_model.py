@@ -110,9 +110,14 @@ def test_odd_input_gets_an_answer(classifier: MentionClassifier, text: str) -> N
     assert set(result.topics) <= set(result.scores)
 
 
-def test_fast_scores_equal_scikit_learns(model: TopicModel) -> None:
-    x = model.features.transform([e.text for e in HELD_OUT[:200]])
-    fast = model._probabilities(x)
-    for topic, classifier in model.topic_classifiers.items():
-        assert np.allclose(fast[topic], classifier.predict_proba(x)[:, 1], atol=1e-12)
-    assert list(model._sentiments(x)) == list(model.sentiment_classifier.predict(x))
+def test_features_do_not_depend_on_the_batch(model: TopicModel) -> None:
+    texts = [e.text for e in HELD_OUT[:60]]
+    together = model.rows(model.counts(texts))
+    for row, text in enumerate(texts[:20]):
+        alone = model.rows(model.counts([text]))
+        assert np.allclose(together.x[row].toarray(), alone.x.toarray())
+        assert np.allclose(together.norms[row], alone.norms[0])
+    summed = model.counts(texts).matrix.copy()
+    summed.sum_duplicates()
+    x, _ = model.weighting.transform(summed)
+    assert np.allclose(x.toarray(), together.x.toarray())
