@@ -30,7 +30,7 @@ from services.classify.features import (
 
 # Bump when the features, the classifiers or the training change: it is part of the version,
 # and a version, once built, is never overwritten.
-MODEL_KIND = "tfidf-nbsvm-3"
+MODEL_KIND = "tfidf-nbsvm-4"
 # Explanations remember this many distinct words' contributions per model, then start again.
 EXPLAIN_CACHE_WORDS = 50_000
 _SENTIMENTS = {s.value: s for s in Sentiment}
@@ -62,7 +62,9 @@ class TopicModel:
     weighting: Weighting
     topic_weights: np.ndarray  # columns x topics
     topic_bias: np.ndarray  # topics
-    calibration: np.ndarray  # topics x 2: probability = expit(slope * score + offset)
+    # (topics + sentiment classes + 1) x topics: a topic's probability is the sigmoid of
+    # [topic scores, sentiment scores, 1] @ its column.
+    calibration: np.ndarray
     thresholds: dict[str, float]
     sentiment_weights: np.ndarray  # columns x classes
     sentiment_bias: np.ndarray
@@ -79,20 +81,24 @@ class TopicModel:
         return Rows(x, norms, counts.words)
 
     def topic_probabilities(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
-        return self.probabilities(self.rows(self.counts(texts)).x)
+        x = self.rows(self.counts(texts)).x
+        return self.probabilities(self.decision(x), self.sentiment_scores(x))
 
     def decision(self, x: csr_matrix) -> np.ndarray:
-        """Raw linear scores, rows x topics (before calibration)."""
+        """Raw linear topic scores, rows x topics (before calibration)."""
         return np.asarray(x @ self.topic_weights) + self.topic_bias
 
-    def probabilities(self, x: csr_matrix) -> dict[str, np.ndarray]:
-        slope, offset = self.calibration[:, 0], self.calibration[:, 1]
-        p = expit(slope * self.decision(x) + offset)
-        return {topic: p[:, i] for i, topic in enumerate(self.topics)}
+    def sentiment_scores(self, x: csr_matrix) -> np.ndarray:
+        """Raw linear scores per sentiment class, rows x classes."""
+        return np.asarray(x @ self.sentiment_weights) + self.sentiment_bias
 
-    def sentiments(self, x: csr_matrix) -> np.ndarray:
-        scores = np.asarray(x @ self.sentiment_weights) + self.sentiment_bias
-        return np.asarray(self.sentiment_classes)[np.argmax(scores, axis=1)]
+    def probabilities(
+        self, topic_scores: np.ndarray, mood_scores: np.ndarray
+    ) -> dict[str, np.ndarray]:
+        k = len(self.topics)
+        c = self.calibration
+        p = expit(topic_scores @ c[:k] + mood_scores @ c[k:-1] + c[-1])
+        return {topic: p[:, i] for i, topic in enumerate(self.topics)}
 
     def predict(self, texts: Sequence[str]) -> list[Prediction]:
         """One prediction per text, in order; batch for throughput."""
@@ -101,8 +107,9 @@ class TopicModel:
     def predict_rows(self, rows: Rows) -> list[Prediction]:
         if rows.x.shape[0] == 0:
             return []
-        probabilities = self.probabilities(rows.x)
-        moods = self.sentiments(rows.x)
+        mood_scores = self.sentiment_scores(rows.x)
+        probabilities = self.probabilities(self.decision(rows.x), mood_scores)
+        moods = np.asarray(self.sentiment_classes)[np.argmax(mood_scores, axis=1)]
         thresholds = [self.thresholds[t] for t in self.topics]
         rounded = {t: np.round(p, 4).tolist() for t, p in probabilities.items()}
         predictions = []

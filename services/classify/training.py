@@ -45,10 +45,13 @@ class ModelOptions:
     # The same for the sentiment classifier, relative to `block_scale`: it is trained on
     # rescaled blocks and the scale folded into its weights, so it costs nothing to predict.
     sentiment_block_scale: tuple[float, float, float] = (1.5, 0.5, 1.5)
-    classifier: str = "svm"  # LinearSVC (squared hinge), or "logistic"
+    classifier: str = "svm"  # LinearSVC (squared hinge), "logistic", or "both" averaged
     topic_c: float = 0.5
     nb_scaled: bool = True
     sentiment_c: float = 4.0
+    sentiment_nb_scaled: bool = False
+    # Calibrate each topic on every topic's and sentiment's out-of-fold score (not only its own).
+    stacked_calibration: bool = True
     # Weight of an example from a group marked `generated` (the old generator's variants).
     generated_weight: float = 1.0
 
@@ -74,10 +77,15 @@ class _Linear:
         x, _ = self.weighting.transform(counts)
         return np.asarray(x @ self.topic_weights) + self.topic_bias
 
-    def sentiments(self, counts: csr_matrix) -> np.ndarray:
+    def mood_scores(self, counts: csr_matrix, classes: Sequence[str]) -> np.ndarray:
+        """Scores per class in `classes` order; a class this fit never saw scores -5."""
         x, _ = self.weighting.transform(counts)
         scores = np.asarray(x @ self.sentiment_weights) + self.sentiment_bias
-        return np.asarray(self.sentiment_classes)[np.argmax(scores, axis=1)]
+        ordered = np.full((counts.shape[0], len(classes)), -5.0)
+        for j, c in enumerate(classes):
+            if c in self.sentiment_classes:
+                ordered[:, j] = scores[:, self.sentiment_classes.index(c)]
+        return ordered
 
 
 def best_threshold(probabilities: np.ndarray, truth: np.ndarray) -> float:
@@ -119,9 +127,38 @@ def group_folds(
 def _binary(
     x: csr_matrix, y: np.ndarray, weights: np.ndarray, c: float, kind: str, nb_scaled: bool = False
 ) -> tuple[np.ndarray, float]:
-    """coef, intercept of one yes/no linear classifier; a constant when `y` is."""
+    """coef, intercept of one yes/no linear classifier; a constant when `y` is.
+
+    `kind` "both" averages a LinearSVC and a logistic regression (each divided by the
+    spread of its scores on the training rows): still one linear model to predict with.
+    """
     if y.min() == y.max():
         return np.zeros(x.shape[1]), 5.0 if y[0] else -5.0
+    scale = np.ones(x.shape[1])
+    if nb_scaled:
+        # NB-SVM (Wang and Manning 2012): each feature scaled by its log-count ratio
+        # between the classes; the scale folds into the weights.
+        present = x.copy()
+        present.data[:] = 1.0
+        positive = np.asarray(present[y == 1].sum(axis=0)).ravel() + 1.0
+        negative = np.asarray(present[y == 0].sum(axis=0)).ravel() + 1.0
+        scale = np.log((positive / positive.sum()) / (negative / negative.sum()))
+        x = x @ diags(scale)
+    if kind == "both":
+        fits = [
+            _linear_fit(x, y, weights, c_kind, k) for k, c_kind in (("svm", c), ("logistic", 8 * c))
+        ]
+        spreads = [max(float(np.std(x @ coef + bias)), 1e-9) for coef, bias in fits]
+        coef = sum(f[0] / s for f, s in zip(fits, spreads, strict=True)) / 2
+        bias = sum(f[1] / s for f, s in zip(fits, spreads, strict=True)) / 2
+        return coef * scale, float(bias)
+    coef, bias = _linear_fit(x, y, weights, c, kind)
+    return coef * scale, bias
+
+
+def _linear_fit(
+    x: csr_matrix, y: np.ndarray, weights: np.ndarray, c: float, kind: str
+) -> tuple[np.ndarray, float]:
     classifier: LogisticRegression | LinearSVC
     if kind == "svm":
         classifier = LinearSVC(C=c, class_weight="balanced", random_state=SEED, max_iter=5000)
@@ -134,18 +171,8 @@ def _binary(
             random_state=SEED,
             max_iter=5000,
         )
-    if not nb_scaled:
-        classifier.fit(x, y, sample_weight=weights)
-        return classifier.coef_[0].copy(), float(classifier.intercept_[0])
-    # NB-SVM (Wang and Manning 2012): each feature scaled by its log-count ratio between
-    # the classes; the scale folds into the weights, so prediction costs nothing extra.
-    present = x.copy()
-    present.data[:] = 1.0
-    positive = np.asarray(present[y == 1].sum(axis=0)).ravel() + 1.0
-    negative = np.asarray(present[y == 0].sum(axis=0)).ravel() + 1.0
-    ratio = np.log((positive / positive.sum()) / (negative / negative.sum()))
-    classifier.fit(x @ diags(ratio), y, sample_weight=weights)
-    return classifier.coef_[0] * ratio, float(classifier.intercept_[0])
+    classifier.fit(x, y, sample_weight=weights)
+    return classifier.coef_[0].copy(), float(classifier.intercept_[0])
 
 
 def _fit_linear(
@@ -167,7 +194,14 @@ def _fit_linear(
     column_scale = np.asarray(options.sentiment_block_scale)[weighting.blocks]
     mood_x = x @ diags(column_scale)
     mood_fits = [
-        _binary(mood_x, (sentiments == c).astype(int), weights, options.sentiment_c, "logistic")
+        _binary(
+            mood_x,
+            (sentiments == c).astype(int),
+            weights,
+            options.sentiment_c,
+            "logistic",
+            options.sentiment_nb_scaled,
+        )
         for c in classes
     ]
     mood_fits = [(coef * column_scale, bias) for coef, bias in mood_fits]
@@ -181,12 +215,29 @@ def _fit_linear(
     )
 
 
-def _platt(scores: np.ndarray, truth: np.ndarray) -> tuple[float, float]:
-    """slope, offset of the sigmoid that best maps out-of-fold scores to the truth."""
-    if truth.min() == truth.max():
-        return 1.0, 0.0
-    fitted = LogisticRegression(C=100.0).fit(scores.reshape(-1, 1), truth)
-    return float(fitted.coef_[0, 0]), float(fitted.intercept_[0])
+def _calibration(
+    topic_scores: np.ndarray, mood_scores: np.ndarray, labels: np.ndarray, stacked: bool
+) -> np.ndarray:
+    """(topics + classes + 1) x topics: per topic, the logistic map from out-of-fold scores
+    to the truth. Plain: its own score only (Platt scaling). Stacked: every topic's and
+    sentiment's score, so "complaints" can lean on the negative sentiment score; still one
+    linear map, so prediction costs a small product more."""
+    k, m = topic_scores.shape[1], mood_scores.shape[1]
+    calibration = np.zeros((k + m + 1, k))
+    inputs = np.hstack([topic_scores, mood_scores])
+    for j in range(k):
+        truth = labels[:, j]
+        if truth.min() == truth.max():
+            calibration[j, j] = 1.0
+            continue
+        if stacked:
+            fitted = LogisticRegression(C=1.0, max_iter=1000).fit(inputs, truth)
+            calibration[: k + m, j] = fitted.coef_[0]
+        else:
+            fitted = LogisticRegression(C=100.0).fit(topic_scores[:, [j]], truth)
+            calibration[j, j] = fitted.coef_[0, 0]
+        calibration[-1, j] = fitted.intercept_[0]
+    return calibration
 
 
 def train(
@@ -202,24 +253,29 @@ def train(
     labels = labels.reshape(len(examples), len(topics))
     moods = np.array([e.sentiment.value for e in examples])
     weights = np.array([options.generated_weight if e.generated else 1.0 for e in examples])
+    classes = sorted(set(moods.tolist()))
     out_of_fold = np.zeros((len(examples), len(topics)))
-    predicted_moods = np.array([Sentiment.NEUTRAL.value] * len(examples), dtype=object)
+    mood_scores = np.zeros((len(examples), len(classes)))
     families = np.array([e.family for e in examples])
     for fold in group_folds(examples):
         held = np.isin(families, list(fold))
         inside = ~held
         probe = _fit_linear(counts[inside], labels[inside], moods[inside], weights[inside], options)
         out_of_fold[held] = probe.decision(counts[held])
-        predicted_moods[held] = probe.sentiments(counts[held])
+        mood_scores[held] = probe.mood_scores(counts[held], classes)
+    predicted_moods = np.asarray(classes)[np.argmax(mood_scores, axis=1)]
     # Calibrate, choose thresholds and report on what the model will meet: written
     # mentions, when there are enough; the generator's variants only train.
     scored = np.array([not e.generated for e in examples])
     if scored.sum() < MIN_SCORED:
         scored[:] = True
-    calibration = np.array(
-        [_platt(out_of_fold[scored, j], labels[scored, j]) for j in range(len(topics))]
-    ).reshape(len(topics), 2)
-    probabilities = expit(calibration[:, 0] * out_of_fold + calibration[:, 1])
+    calibration = _calibration(
+        out_of_fold[scored], mood_scores[scored], labels[scored], options.stacked_calibration
+    )
+    k = len(topics)
+    probabilities = expit(
+        out_of_fold @ calibration[:k] + mood_scores @ calibration[k:-1] + calibration[-1]
+    )
     thresholds = {
         t: shrunk(best_threshold(probabilities[scored, j], labels[scored, j].astype(bool)))
         for j, t in enumerate(topics)
