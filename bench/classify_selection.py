@@ -35,6 +35,10 @@ CANDIDATES: dict[str, tuple[ModelOptions, bool]] = {
     "chars 3-5": (replace(BASE, spec=FeatureSpec(char_min=3, char_max=5)), True),
     "min_df 1": (replace(BASE, min_df=1), True),
     "lexicon x2": (replace(BASE, block_scale=(1.0, 1.0, 2.0)), True),
+    "chars 3-5, lexicon x2": (
+        replace(BASE, spec=FeatureSpec(char_min=3, char_max=5), block_scale=(1.0, 1.0, 2.0)),
+        True,
+    ),
     "words x1.5": (replace(BASE, block_scale=(1.5, 1.0, 1.0)), True),
     "sentiment C=1": (replace(BASE, sentiment_c=1.0), True),
     "sentiment C=16": (replace(BASE, sentiment_c=16.0), True),

@@ -93,6 +93,12 @@ def _cached_columns(spec: FeatureSpec) -> dict[str, tuple[np.ndarray, int]]:
     return cache
 
 
+def cached_word_columns(word: str, spec: FeatureSpec) -> np.ndarray:
+    """`word_columns`, from the process's cache when `count_features` has met the word."""
+    cached = _CACHES.get(spec, {}).get(word)
+    return cached[0] if cached is not None else word_columns(word, spec)
+
+
 def count_features(texts: Sequence[str], spec: FeatureSpec) -> Counts:
     """Hashed counts of every text's words, word pairs, character n-grams and tags.
 
@@ -196,6 +202,10 @@ class Weighting:
             table[self.columns] = np.arange(self.size, dtype=np.int32)
             self.__dict__["_table"] = table
         return table
+
+    def positions(self, columns: np.ndarray) -> np.ndarray:
+        """Each hashed column's position among the kept columns, -1 if not kept."""
+        return self._lookup()[columns]
 
     def transform(self, counts: csr_matrix) -> tuple[csr_matrix, np.ndarray]:
         """TF-IDF rows over the kept columns, and what each row's blocks were divided by

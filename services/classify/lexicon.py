@@ -19,7 +19,6 @@ pattern over the normalised text.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from services.classify.text import normalise
 
@@ -1158,21 +1157,28 @@ MOODS: dict[str, list[str]] = {
 _WORD = re.compile(r"\w+|[^\w\s]")
 
 
-@dataclass(frozen=True)
 class _Stems:
     """One tag's single-word stems: those that must start a word, those found anywhere."""
 
-    at_start: frozenset[str]
-    anywhere: frozenset[str]
-    longest: int
+    def __init__(self, at_start: frozenset[str], anywhere: frozenset[str]) -> None:
+        self.first = at_start | anywhere
+        self.anywhere = anywhere
+        # Only the lengths some stem has are tried, longest first.
+        self.first_sizes = sorted({len(s) for s in self.first}, reverse=True)
+        self.inner_sizes = sorted({len(s) for s in anywhere}, reverse=True)
 
     def count(self, word: str) -> int:
         """Non-overlapping hits in `word`, longest stem first at each position."""
-        hits, position = 0, 0
-        while position < len(word):
-            stems = self.at_start | self.anywhere if position == 0 else self.anywhere
-            for size in range(min(self.longest, len(word) - position), 0, -1):
-                if word[position : position + size] in stems:
+        hits, position, end = 0, 1, len(word)
+        for size in self.first_sizes:
+            if size <= end and word[:size] in self.first:
+                hits, position = 1, size
+                break
+        if not self.anywhere:
+            return hits
+        while position < end:
+            for size in self.inner_sizes:
+                if position + size <= end and word[position : position + size] in self.anywhere:
                     hits += 1
                     position += size
                     break
@@ -1194,8 +1200,7 @@ def _stems(stems: list[str]) -> tuple[_Stems, list[str]]:
             anywhere.add(stem)
         else:
             at_start.add(stem)
-    longest = max((len(s) for s in at_start | anywhere), default=0)
-    return _Stems(frozenset(at_start - anywhere), frozenset(anywhere), longest), phrases
+    return _Stems(frozenset(at_start - anywhere), frozenset(anywhere)), phrases
 
 
 _TAGS = {**LEXICON, **MOODS}

@@ -23,9 +23,8 @@ from services.classify.features import (
     Counts,
     FeatureSpec,
     Weighting,
-    block_of,
+    cached_word_columns,
     count_features,
-    word_columns,
 )
 
 # Bump when the features, the classifiers or the training change: it is part of the version,
@@ -145,13 +144,14 @@ class TopicModel:
         sizes = np.array([len(w) for w in words])
         scale = np.divide(1.0, rows.norms, out=np.zeros_like(rows.norms), where=rows.norms > 0)
         weights = np.einsum("pbt,pb->pt", np.stack(parts), np.repeat(scale, sizes, axis=0))
+        weights = np.round(weights, 4)
         start = 0
         for r, row_words in enumerate(words):
             end = start + len(row_words)
             for i in asked[r]:
                 column = weights[start:end, i].tolist()
                 ranked = sorted(zip(column, row_words, strict=True), key=lambda p: -p[0])[:top]
-                explanations[r][self.topics[i]] = [(w, round(v, 4)) for v, w in ranked if v > 0]
+                explanations[r][self.topics[i]] = [(w, v) for v, w in ranked if v > 0]
             start = end
         return explanations
 
@@ -162,14 +162,11 @@ class TopicModel:
             return cached
         if len(self._word_parts) > EXPLAIN_CACHE_WORDS:
             self._word_parts.clear()
-        columns = word_columns(word, self.spec)
-        kept = self.weighting.columns
-        position = np.minimum(np.searchsorted(kept, columns), max(kept.size - 1, 0))
-        found = kept[position] == columns if kept.size else np.zeros(columns.size, bool)
-        position = position[found]
+        position = self.weighting.positions(cached_word_columns(word, self.spec))
+        position = position[position >= 0]
         values = self.weighting.idf[position, None] * self.topic_weights[position]
-        part = np.zeros((BLOCKS, len(self.topics)))
-        np.add.at(part, block_of(columns[found]), values)
+        in_block = self.weighting.blocks[position] == np.arange(BLOCKS)[:, None]
+        part = in_block @ values
         self._word_parts[word] = part
         return part
 
