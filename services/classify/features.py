@@ -8,9 +8,9 @@ Two halves, because of what they cost and who shares them:
   n-grams, its lexicon tags) are computed once per process and then looked up: the
   Python work per mention is a dictionary look-up per word and a hash per word pair.
 - `Weighting` is the fitted half: the hashed columns seen in training, their idf, and
-  L2 normalisation per block (word, character, lexicon), as scikit-learn's
-  `TfidfVectorizer(sublinear_tf=True)` does per vectorizer; all of it vectorised over
-  the batch.
+  normalisation per block (word, character, lexicon), each block its own TF-IDF as a
+  separate vectorizer would make it; raw term counts (not their logarithm), so repeated
+  columns need not be summed first and a batch is weighted in a few vectorised passes.
 
 Character n-grams (2 to 5, inside word boundaries) make the model robust to typos and
 let Dutch compounds share evidence with their parts; word bigrams catch "verzoek om";

@@ -1,9 +1,10 @@
 """The topic and sentiment model: linear scores over TF-IDF features, calibrated per topic.
 
-Multi-label: each topic is its own yes/no question, a linear classifier whose score is
-mapped to a probability by a per-topic sigmoid (fitted on out-of-fold scores, so it is
-honest about unseen writers) and compared with the topic's own threshold. Sentiment is
-one multinomial linear classifier over the same features. The fitted model is plain
+Multi-label: each topic is its own yes/no question, a linear classifier. A topic's
+probability is a sigmoid of all topic and sentiment scores (fitted on out-of-fold
+scores, so it is honest about unseen writers), compared with the topic's own threshold.
+Sentiment is the best of three one-against-the-rest linear scores over the same
+features. The fitted model is plain
 numpy arrays: prediction is one sparse product per batch, and the pickle does not hold
 scikit-learn objects. `training.py` fits it, `artifacts.py` stores it.
 """

@@ -3,7 +3,8 @@
 The training data is cut into folds of whole groups (a group is one written file, i.e.
 one writer's batch, or the variants of one generated line, or one correction), so a
 fold is always predicted by a model that saw nothing of its writer or its line. The
-out-of-fold scores then serve three purposes: each topic's sigmoid calibration, each
+out-of-fold scores then serve three purposes: each topic's calibration (a logistic map
+of every topic's and sentiment's score), each
 topic's threshold (best F1, moved halfway back to 0.5), and the validation numbers
 reported with the model, all three on the written (not generated) examples when there
 are enough of them. Finally one model is fitted on everything with that
