@@ -4,8 +4,10 @@ Classifies held-out mentions (model + organisation rules + building the
 ClassifiedMention) in batches and one by one, and prints mentions per second and the
 per-mention latency percentiles of the one-by-one run, three ways: the model alone;
 as the service runs by default (with the words that drove each topic); and with a
-shadow model beside the live one (a second model of the same kind and size), so the
-cost of explanations and of a shadow run is known. No Kafka: the stage's own cost.
+shadow model beside the live one (a second model of the same kind and size, which, as in
+the service, reuses the live model's feature counts), so the cost of explanations and
+of a shadow run is known. No Kafka: the stage's own cost. Results and how to read
+them: docs/classifier.md.
 """
 
 from __future__ import annotations

@@ -27,14 +27,19 @@ from services.classify.corpus import (
     DEFAULT_TOPICS,
     MODELS_DIR,
     TEST_FILE,
-    TRAIN_FILE,
     LabelledExample,
+    corpus_files,
     fingerprint,
+    read_corpus,
     read_examples,
 )
 from services.classify.model import MODEL_KIND, TopicModel
 from services.classify.text import SHOUTING_TOKEN, normalise
 from services.classify.training import predict_and_evaluate, train
+
+# A topic people add (the organisation's taxonomy) gets a model of its own once the
+# corrections hold this many mentions with it; until then keyword scoring covers it.
+MIN_EXAMPLES_FOR_A_TOPIC = 20
 
 CURRENT = "CURRENT"
 log = logging.getLogger(__name__)
@@ -54,19 +59,33 @@ def version_for(train_files: Sequence[Path]) -> str:
     return f"{MODEL_KIND}-{fingerprint(train_files, MODEL_KIND, sklearn.__version__)[:10]}"
 
 
+def topics_for(extras: Sequence[LabelledExample], topics: Sequence[str]) -> list[str]:
+    """The taxonomy's topics, then every other topic the extras give often enough."""
+    counts: dict[str, int] = {}
+    for example in extras:
+        for topic in example.topics:
+            counts[topic] = counts.get(topic, 0) + 1
+    added = sorted(
+        t for t, n in counts.items() if t not in topics and n >= MIN_EXAMPLES_FOR_A_TOPIC
+    )
+    return [*topics, *added]
+
+
 def build(
-    train_files: Sequence[Path],
+    corpus: Sequence[Path],
+    extra_files: Sequence[Path] = (),
     models_dir: Path = MODELS_DIR,
     test_file: Path | None = TEST_FILE,
     topics: Sequence[str] = DEFAULT_TOPICS,
 ) -> BuiltModel:
-    """Trains on `train_files` (the corpus, then extras such as corrections), scores the
-    held-out `test_file`, writes the artifact."""
+    """Trains on the `corpus` files and `extra_files` (people's corrections), scores the
+    generator's held-out `test_file` (the random split), writes the artifact."""
+    train_files = [*corpus, *extra_files]
     version = version_for(train_files)
-    corpus, *extra_files = train_files
     extras = [e for path in extra_files if path.exists() for e in read_examples(path)]
     extras, dropped = without_held_out(extras, test_file)
-    examples = (read_examples(corpus) if corpus.exists() else []) + extras
+    examples = read_corpus(corpus) + extras
+    topics = topics_for(extras, topics)
     result = train(examples, topics, version)
     metadata: dict[str, object] = {
         "version": version,
@@ -172,9 +191,10 @@ def ensure_current(models_dir: Path = MODELS_DIR, pinned: str | None = None) -> 
             return load(version, models_dir)
         except ModelUnavailable as err:
             log.warning("current model unusable, falling back to the corpus model: %s", err)
-    corpus_version = version_for([TRAIN_FILE])
+    corpus = corpus_files()
+    corpus_version = version_for(corpus)
     try:
         return load(corpus_version, models_dir)
     except ModelUnavailable:
-        log.info("building model %s from %s", corpus_version, TRAIN_FILE)
-        return build([TRAIN_FILE], models_dir).model
+        log.info("building model %s from the corpus", corpus_version)
+        return build(corpus, models_dir=models_dir).model

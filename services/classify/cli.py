@@ -32,7 +32,7 @@ def train_model(
     """Rebuilds the model from the corpus (+ corrections) reproducibly; prints its metrics."""
     from services.classify.artifacts import build, ensure_current
     from services.classify.artifacts import promote as make_current
-    from services.classify.corpus import TRAIN_FILE
+    from services.classify.corpus import corpus_files
     from services.classify.settings import ClassifySettings
 
     settings = ClassifySettings()
@@ -45,7 +45,7 @@ def train_model(
         settings.model_dir.mkdir(parents=True, exist_ok=True)
         typer.echo(f"{_export(settings, exported)} corrections -> {exported}")
         extra.append(exported)
-    built = build([TRAIN_FILE, *extra], settings.model_dir)
+    built = build(corpus_files(), extra, settings.model_dir)
     version = str(built.metadata["version"])
     if promote:
         make_current(version, settings.model_dir)
@@ -62,23 +62,65 @@ def train_model(
 
 @app.command("eval")
 def eval_model(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            exists=True, dir_okay=False, help="Labelled JSONL files; default: the splits below."
+        ),
+    ] = None,
+    confusions: Annotated[
+        bool, typer.Option(help="Also per set: precision, recall and the top confusions.")
+    ] = False,
+    independent: Annotated[
+        bool,
+        typer.Option(
+            help="Include the independent test set; --no-independent while choosing a model, "
+            "so the choice never sees it."
+        ),
+    ] = True,
 ) -> None:
-    """Per-topic precision/recall/F1, macro-F1, sentiment accuracy and top confusions on FILE."""
-    from services.classify.artifacts import ensure_current
-    from services.classify.corpus import DEFAULT_TOPICS, CorpusError, read_examples
-    from services.classify.evaluation import format_evaluation
+    """The model in use, side by side per topic: the validation folds (written files the
+    model's probe never saw), the generator's random split, the independent test set.
+    With FILES: those files instead (each a column)."""
+    from services.classify.artifacts import ensure_current, metadata_of
+    from services.classify.corpus import (
+        DEFAULT_TOPICS,
+        INDEPENDENT_DIR,
+        TEST_FILE,
+        CorpusError,
+        independent_files,
+        read_examples,
+    )
+    from services.classify.evaluation import Evaluation, format_evaluation, format_side_by_side
     from services.classify.settings import ClassifySettings
     from services.classify.training import predict_and_evaluate
 
     settings = ClassifySettings()
-    try:
-        examples = read_examples(file)
-    except CorpusError as err:
-        raise typer.BadParameter(str(err)) from err
     model = ensure_current(settings.model_dir, settings.model_version)
-    evaluation = predict_and_evaluate(model, examples, DEFAULT_TOPICS)
-    typer.echo(format_evaluation(evaluation, f"model {model.version} on {file}"))
+    columns: dict[str, Evaluation] = {}
+    sets: dict[str, list[Path]] = {str(f): [f] for f in files or []}
+    if not files:
+        validation = metadata_of(model.version, settings.model_dir).get("validation")
+        if isinstance(validation, dict):
+            columns["validation (CV)"] = Evaluation.from_dict(validation)
+        sets = {"random split": [TEST_FILE]}
+        if independent:
+            sets["independent"] = independent_files()
+    for name, paths in sets.items():
+        try:
+            examples = [e for path in paths if path.exists() for e in read_examples(path)]
+        except CorpusError as err:
+            raise typer.BadParameter(str(err)) from err
+        if not examples:
+            typer.echo(f"{name}: no labelled mentions ({INDEPENDENT_DIR if not files else name})")
+            continue
+        columns[name] = predict_and_evaluate(model, examples, DEFAULT_TOPICS)
+    typer.echo(f"model {model.version}")
+    typer.echo(format_side_by_side(columns))
+    if confusions:
+        for name, evaluation in columns.items():
+            typer.echo("")
+            typer.echo(format_evaluation(evaluation, name))
 
 
 control_app = typer.Typer(

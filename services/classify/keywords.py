@@ -1,7 +1,9 @@
-"""The first classifier: the organisation's topic keywords and sentiment words.
+"""Keyword scoring: the organisation's topic keywords and sentiment words.
 
-Matching is case-insensitive at word starts, so "vrijwillig" also finds
-"vrijwilligers" and Dutch compounds that begin with the keyword.
+Live, it scores the topics an organisation added to its taxonomy that the model does
+not know yet (`classifier.py`); `bench/classify_baseline.py` runs it over every topic
+as the baseline the model must beat. Matching is case-insensitive at word starts, so
+"vrijwillig" also finds "vrijwilligers" and Dutch compounds that begin with the keyword.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from schemas import ClassifiedMention, Mention, Sentiment
-from services.common.organisation import Organisation
+from services.common.organisation import Organisation, TopicDefinition
 
 MODEL_VERSION = "keywords-1"
 
@@ -43,6 +45,11 @@ class KeywordClassifier:
             negative=_pattern(org.sentiment_keywords.get("negative", [])),
             positive=_pattern(org.sentiment_keywords.get("positive", [])),
         )
+
+    @classmethod
+    def for_topics(cls, topics: list[TopicDefinition]) -> KeywordClassifier:
+        """Topic scoring only (no sentiment words), for the topics given."""
+        return cls({t.slug: _pattern(t.keywords) for t in topics}, None, None)
 
     def scores(self, text: str) -> dict[str, float]:
         return {

@@ -7,12 +7,18 @@ worth, so a lexicon word used in another sense ("een gift van de middenvelder") 
 outweighed by its context. Stems match at word starts (Dutch and German compounds: the
 first part), `*stem` anywhere inside a word (the second part: "straatwerving").
 Matching is on `normalise`d text: lower case, no accents.
+
+Why per token: a stem of one word is looked up in a word's prefixes (and, for `*stem`,
+its inner substrings) once per distinct word, and the answer is remembered
+(`features.py` caches it with the word's n-grams), so a mention costs a dictionary
+look-up per word instead of eight regular-expression scans. Stems of several words
+("samen eten", "porte-parole") and the rest of the text are matched by one small
+pattern over the normalised text.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
 from services.classify.text import normalise
 
@@ -112,6 +118,77 @@ LEXICON: dict[str, list[str]] = {
         "*sammler",
         "spendenquittung",
         "*werber",
+        # Giving in other words: receipts, transfers, actions, legacies, where the money goes.
+        "domicili",
+        "fiscaal attest",
+        "attest",
+        "giftenaftrek",
+        "aftrekbaar",
+        "storting",
+        "gestort",
+        "overschrijving",
+        "payconiq",
+        "ideal",
+        "inzamelingsactie",
+        "sponsorloop",
+        "lopen voor",
+        "steunen",
+        "steun",
+        "doneerde",
+        "gedoneerd",
+        "geschonken",
+        "nagelaten",
+        "erfenis",
+        "erfgenaam",
+        "notaris",
+        "donateurs",
+        "*donateur",
+        "spaarpot",
+        "opbrengst",
+        "bedrag",
+        "euro",
+        "€",
+        "overhead",
+        "bestedingen",
+        "besteed",
+        "uitgegeven",
+        "kwitantie",
+        "belasting",
+        "donated",
+        "donors",
+        "gift aid",
+        "pledge",
+        "crowdfund",
+        "sponsor me",
+        "fundraiser",
+        "charity run",
+        "bake sale",
+        "receipt",
+        "tax",
+        "standing order",
+        "monthly gift",
+        "reçu fiscal",
+        "recu fiscal",
+        "déduction",
+        "deduction",
+        "virement",
+        "héritage",
+        "heritage",
+        "soutenir",
+        "verser",
+        "versé",
+        "spender",
+        "spendet",
+        "zuwendung",
+        "*zuwendung",
+        "steuer",
+        "dauerauftrag",
+        "überweis",
+        "uberweis",
+        "vermächtnis",
+        "vermachtnis",
+        "erbschaft",
+        "nachlass",
     ],
     "volunteers": [
         "vrijwillig",
@@ -143,6 +220,47 @@ LEXICON: dict[str, list[str]] = {
         "mithelfen",
         "mitkochen",
         "engagieren",
+        # Unpaid help in other words.
+        "vrijwilligers",
+        "vrijwilliger",
+        "*vrijwilliger",
+        "helpende hand",
+        "handje",
+        "steentje bijdragen",
+        "inzet",
+        "aanmelden als",
+        "meedraaien",
+        "meelopen",
+        "collectant",
+        "bezoeker",
+        "gastvrouw",
+        "gastheer",
+        "onbetaald",
+        "teambuilding",
+        "bedrijfsvrijwilligers",
+        "volunteers",
+        "volunteered",
+        "helping hand",
+        "give back",
+        "unpaid",
+        "spare time",
+        "free time",
+        "weekends",
+        "bénévoles",
+        "benevoles",
+        "coup de main",
+        "temps libre",
+        "aider",
+        "donner de mon temps",
+        "ehrenamtlich",
+        "ehrenamtliche",
+        "freiwillige",
+        "helfer",
+        "*helfer",
+        "mitmachen",
+        "unterstützen",
+        "unterstutzen",
+        "freizeit",
     ],
     "vacancies": [
         "vacature",
@@ -206,6 +324,66 @@ LEXICON: dict[str, list[str]] = {
         "lebenslauf",
         "praktik",
         "bezahlt",
+        # Paid work in other words: hours, contracts, interviews, recruiting.
+        "vacatures",
+        "*vacature",
+        "solliciteren",
+        "sollicitant",
+        "gesprek",
+        "sollicitatiegesprek",
+        "werkervaring",
+        "medewerker",
+        "*medewerker",
+        "coördinator",
+        "coordinator",
+        "fulltime",
+        "parttime",
+        "uur per week",
+        "uren",
+        "loon",
+        "brutoloon",
+        "werkplek",
+        "team versterken",
+        "versterking",
+        "aanstelling",
+        "proefperiode",
+        "vast contract",
+        "jobstudent",
+        "*job",
+        "werving en selectie",
+        "hiring",
+        "we're hiring",
+        "job opening",
+        "vacancies",
+        "candidate",
+        "candidates",
+        "resume",
+        "cover letter",
+        "recruiter",
+        "employer",
+        "employee",
+        "full-time",
+        "part-time",
+        "hours per week",
+        "wage",
+        "offre",
+        "offre d'emploi",
+        "candidature",
+        "candidat",
+        "recrut",
+        "contrat",
+        "temps plein",
+        "temps partiel",
+        "stellenangebot",
+        "stellenanzeige",
+        "bewerbung",
+        "vollzeit",
+        "teilzeit",
+        "arbeitgeber",
+        "mitarbeiter",
+        "einstellen",
+        "vorstellungsgespräch",
+        "vorstellungsgesprach",
     ],
     "complaints": [
         "klacht",
@@ -284,6 +462,96 @@ LEXICON: dict[str, list[str]] = {
         "unprofessionell",
         "empört",
         "emport",
+        # Complaints without the word: waiting, promises broken, being let down.
+        "wachten",
+        "gewacht",
+        "weken",
+        "maanden",
+        "al twee",
+        "alweer",
+        "weer eens",
+        "opnieuw",
+        "beloofd",
+        "afgewezen",
+        "geweigerd",
+        "geen idee",
+        "niet geholpen",
+        "niet teruggebeld",
+        "teruggebeld",
+        "*teruggebeld",
+        "vervelend",
+        "jammer",
+        "spijtig",
+        "raar",
+        "onbeleefd",
+        "vernederend",
+        "schande",
+        "stoppen",
+        "uitschrijven",
+        "afmelden",
+        "opzeggen",
+        "blokkeer",
+        "ergernis",
+        "irritant",
+        "geïrriteerd",
+        "geirriteerd",
+        "gefrustreerd",
+        "kwaad",
+        "genoeg",
+        "fout",
+        "vergissing",
+        "dubbel",
+        "twee keer",
+        "overleden",
+        "waiting",
+        "waited",
+        "weeks",
+        "months",
+        "again",
+        "promised",
+        "rejected",
+        "refused",
+        "annoying",
+        "annoyed",
+        "frustrated",
+        "humiliat",
+        "shame",
+        "unsubscribe",
+        "cancel",
+        "stop",
+        "mistake",
+        "wrong",
+        "twice",
+        "charged",
+        "deceased",
+        "nobody",
+        "no one",
+        "attendre",
+        "attends",
+        "semaines",
+        "mois",
+        "encore",
+        "promis",
+        "refusé",
+        "refuse",
+        "honte",
+        "erreur",
+        "deux fois",
+        "personne ne",
+        "warten",
+        "wochen",
+        "monate",
+        "schon wieder",
+        "versprochen",
+        "abgelehnt",
+        "ärgerlich",
+        "argerlich",
+        "schade",
+        "fehler",
+        "zweimal",
+        "niemand",
+        "rückruf",
+        "ruckruf",
     ],
     "programs": [
         "samen eten",
@@ -321,6 +589,251 @@ LEXICON: dict[str, list[str]] = {
         "hausaufgabenhilfe",
         "abendessen",
         "patenprojekt",
+        # What the charity does, beyond the named programmes: projects and campaigns,
+        # field work at home and abroad, results, the people it serves, its events.
+        "*project",
+        "projet",
+        "projekt",
+        "*projekt",
+        "campagne",
+        "campaign",
+        "kampagne",
+        "initiatief",
+        "initiative",
+        "activiteit",
+        "activity",
+        "activities",
+        "activité",
+        "activite",
+        "aktivität",
+        "aktivitat",
+        "voedsel",
+        "voedselpakket",
+        "*pakket",
+        "food bank",
+        "foodbank",
+        "food parcel",
+        "banque alimentaire",
+        "colis",
+        "épicerie sociale",
+        "epicerie sociale",
+        "tafel",
+        "lebensmittel",
+        "soep",
+        "soup",
+        "soupe",
+        "warme maaltijd",
+        "hot meal",
+        "buurtrestaurant",
+        "buurthuis",
+        "inloop",
+        "*inloop",
+        "opvang",
+        "*opvang",
+        "nachtopvang",
+        "shelter",
+        "accueil",
+        "unterkunft",
+        "dakloze",
+        "daklozen",
+        "thuislozen",
+        "homeless",
+        "sans abri",
+        "sans-abri",
+        "sdf",
+        "obdachlos",
+        "vluchteling",
+        "nieuwkomer",
+        "statushouder",
+        "azc",
+        "refugee",
+        "asylum",
+        "réfugié",
+        "refugie",
+        "demandeur d'asile",
+        "flüchtling",
+        "fluchtling",
+        "geflüchtete",
+        "gefluchtete",
+        "schuldhulp",
+        "schuld",
+        "*schulden",
+        "debt",
+        "dettes",
+        "schuldner",
+        "budgetcoach",
+        "energiescan",
+        "energiearmoede",
+        "armoede",
+        "poverty",
+        "pauvreté",
+        "pauvrete",
+        "armut",
+        "eenzaamheid",
+        "loneliness",
+        "isolement",
+        "einsamkeit",
+        "einsam",
+        "bezoek",
+        "*bezoek",
+        "visiting",
+        "besuchsdienst",
+        "taalles",
+        "taalcafé",
+        "taalcafe",
+        "cursus",
+        "course",
+        "workshop",
+        "atelier",
+        "training",
+        "mentor",
+        "coaching",
+        "begeleiding",
+        "*begeleiding",
+        "jongeren",
+        "youth",
+        "jeunes",
+        "jugend",
+        "kids",
+        "children",
+        "enfants",
+        "kinder",
+        "gezinnen",
+        "families",
+        "familles",
+        "familien",
+        "senioren",
+        "seniors",
+        "personnes âgées",
+        "personnes agees",
+        "deelnemer",
+        "participant",
+        "teilnehmer",
+        "beneficiar",
+        "bénéficiaire",
+        "beneficiaire",
+        "kamp",
+        "*kamp",
+        "camp",
+        "vakantie",
+        "holiday",
+        "vacances",
+        "ferienlager",
+        "kliniek",
+        "clinic",
+        "clinique",
+        "klinik",
+        "spreekuur",
+        "gezondheid",
+        "health",
+        "santé",
+        "sante",
+        "gesundheit",
+        "vroedvrouw",
+        "midwi",
+        "waterput",
+        "waterpunt",
+        "water",
+        "borehole",
+        "puits",
+        "brunnen",
+        "sanitation",
+        "latrine",
+        "zonnepaneel",
+        "solar",
+        "landbouw",
+        "boeren",
+        "farmers",
+        "agricult",
+        "coöperatie",
+        "cooperatie",
+        "cooperative",
+        "coopérative",
+        "veldwerk",
+        "field",
+        "terrain",
+        "noodhulp",
+        "emergency aid",
+        "relief",
+        "aide d'urgence",
+        "nothilfe",
+        "wederopbouw",
+        "rebuild",
+        "jaarverslag",
+        "annual report",
+        "rapport annuel",
+        "jahresbericht",
+        "resultaten",
+        "results",
+        "résultats",
+        "resultats",
+        "ergebnisse",
+        "impact",
+        "evaluatie",
+        "geholpen",
+        "bereikt",
+        "reached",
+        "helped",
+        "aidé",
+        "geholfen",
+        "open dag",
+        "open day",
+        "portes ouvertes",
+        "tag der offenen",
+        "bijeenkomst",
+        "event",
+        "evenement",
+        "événement",
+        "veranstaltung",
+        "lezing",
+        "lecture",
+        "conférence",
+        "vortrag",
+        "opening",
+        "geopend",
+        "opent",
+        "opened",
+        "ouvre",
+        "eröffnet",
+        "eroffnet",
+        "wachtlijst",
+        "waiting list",
+        "liste d'attente",
+        "warteliste",
+        "aanmelden voor",
+        "inschrijven",
+        "intake",
+        "doelgroep",
+        "wijk",
+        "neighbourhood",
+        "neighborhood",
+        "quartier",
+        "stadtteil",
+        "kenia",
+        "kenya",
+        "oeganda",
+        "uganda",
+        "rwanda",
+        "burundi",
+        "congo",
+        "mali",
+        "benin",
+        "bénin",
+        "ghana",
+        "ethiopi",
+        "nepal",
+        "bangladesh",
+        "syrië",
+        "syrie",
+        "syria",
+        "gaza",
+        "oekraïne",
+        "oekraine",
+        "ukraine",
+        "soedan",
+        "sudan",
+        "haïti",
+        "haiti",
     ],
     "press": [
         "journalist",
@@ -370,6 +883,72 @@ LEXICON: dict[str, list[str]] = {
         "presseanfrage",
         "stellungnahme",
         "artikel",
+        # Media in other words: outlets, news items, broadcasts, fact checks.
+        "nieuws",
+        "bericht",
+        "gemeld",
+        "meldt",
+        "volgens",
+        "persbericht",
+        "persconferentie",
+        "uitzending",
+        "journaal",
+        "krant",
+        "*krant",
+        "nos",
+        "vrt",
+        "rtl",
+        "hln",
+        "nrc",
+        "volkskrant",
+        "trouw",
+        "parool",
+        "de standaard",
+        "het nieuwsblad",
+        "de morgen",
+        "knack",
+        "omroep",
+        "bnr",
+        "een vandaag",
+        "nieuwsuur",
+        "docu",
+        "documentaire",
+        "factcheck",
+        "bron",
+        "citeren",
+        "geciteerd",
+        "embargo",
+        "news",
+        "reports",
+        "reported",
+        "according to",
+        "press release",
+        "broadcast",
+        "journalism",
+        "bbc",
+        "guardian",
+        "coverage",
+        "headline",
+        "magazine",
+        "newspaper",
+        "fact-check",
+        "quoted",
+        "communiqué",
+        "communique",
+        "journal",
+        "le soir",
+        "rtbf",
+        "la libre",
+        "médias",
+        "medias",
+        "pressemitteilung",
+        "zeitung",
+        "nachrichten",
+        "bericht",
+        "rundfunk",
+        "sendung",
+        "dpa",
+        "spiegel",
     ],
 }
 
@@ -424,6 +1003,55 @@ MOODS: dict[str, list[str]] = {
         "🥹",
         "👍",
         "🎉",
+        # More ways to be glad, thankful or moved.
+        "dankjewel",
+        "dankuwel",
+        "dankbaar",
+        "fantastisch",
+        "schitterend",
+        "geweldige",
+        "knap",
+        "sterk",
+        "respect",
+        "hartverwarmend",
+        "ontroerd",
+        "ontroerend",
+        "genoten",
+        "gelukkig",
+        "chapeau",
+        "merci",
+        "grateful",
+        "thankful",
+        "fantastic",
+        "awesome",
+        "inspiring",
+        "heartwarming",
+        "moved",
+        "kudos",
+        "delighted",
+        "glad",
+        "excellent",
+        "well done",
+        "reconnaissant",
+        "génial",
+        "genial",
+        "chapeau",
+        "dankbar",
+        "herzlich",
+        "klasse",
+        "wunderschön",
+        "wunderschon",
+        "😊",
+        "🥰",
+        "💪",
+        "🙏",
+        "💚",
+        "💙",
+        "😀",
+        "😃",
+        "🤩",
+        "✨",
+        "🌟",
     ],
     "negative": [
         "boos",
@@ -467,75 +1095,157 @@ MOODS: dict[str, list[str]] = {
         "🤬",
         "😠",
         "🙃",
+        # More ways to be let down, angry, sad or worried.
+        "teleurstell",
+        "jammer",
+        "spijtig",
+        "helaas",
+        "frustrerend",
+        "gefrustreerd",
+        "kwaad",
+        "woedend",
+        "verdrietig",
+        "triest",
+        "bezorgd",
+        "zorgen",
+        "bang",
+        "schande",
+        "vernederend",
+        "onacceptabel",
+        "wanhopig",
+        "moe",
+        "sad",
+        "unfortunately",
+        "sadly",
+        "angry",
+        "furious",
+        "upset",
+        "worried",
+        "concerned",
+        "annoyed",
+        "frustrated",
+        "humiliat",
+        "ridiculous",
+        "disgrace",
+        "desperate",
+        "heartbreaking",
+        "malheureusement",
+        "triste",
+        "inquiet",
+        "honte",
+        "énervé",
+        "enerve",
+        "leider",
+        "traurig",
+        "wütend",
+        "wutend",
+        "ärgerlich",
+        "argerlich",
+        "sorge",
+        "😢",
+        "😭",
+        "😞",
+        "😔",
+        "💔",
+        "😒",
+        "😩",
+        "😫",
     ],
 }
 
 
-def _compile(stems: list[str]) -> re.Pattern[str]:
-    """One pattern of a tag's stems, longest first; a stem without `*` starts at a word start.
+_WORD = re.compile(r"\w+|[^\w\s]")
 
-    Why the shape: `re` tries an alternation's branches one after the other at
-    every position of the text. The branches are grouped by their first
-    character behind a look-ahead on those characters, and a group whose stems
-    all start at a word start tests that once: the same matches (a match at a
-    position can only come from the stems that start with its character, and
-    each group keeps the longest-first order), about three times faster.
-    """
-    groups: dict[str, list[tuple[bool, str]]] = {}
-    for stem in sorted({normalise(s.lstrip("*")) for s in stems}, key=len, reverse=True):
-        anywhere = any(
-            s.lstrip("*") == stem or normalise(s.lstrip("*")) == stem
-            for s in stems
-            if s.startswith("*")
-        )
-        at_word_start = not anywhere and stem[0].isalnum()
-        groups.setdefault(stem[0], []).append((at_word_start, re.escape(stem)))
-    branches = []
-    for group in groups.values():
-        if all(at_word_start for at_word_start, _ in group):
-            branches.append(r"(?<!\w)(?:" + "|".join(stem for _, stem in group) + ")")
+
+class _Stems:
+    """One tag's single-word stems: those that must start a word, those found anywhere."""
+
+    def __init__(self, at_start: frozenset[str], anywhere: frozenset[str]) -> None:
+        self.first = at_start | anywhere
+        self.anywhere = anywhere
+        # Only the lengths some stem has are tried, longest first.
+        self.first_sizes = sorted({len(s) for s in self.first}, reverse=True)
+        self.inner_sizes = sorted({len(s) for s in anywhere}, reverse=True)
+
+    def count(self, word: str) -> int:
+        """Non-overlapping hits in `word`, longest stem first at each position."""
+        hits, position, end = 0, 1, len(word)
+        for size in self.first_sizes:
+            if size <= end and word[:size] in self.first:
+                hits, position = 1, size
+                break
+        if not self.anywhere:
+            return hits
+        while position < end:
+            for size in self.inner_sizes:
+                if position + size <= end and word[position : position + size] in self.anywhere:
+                    hits += 1
+                    position += size
+                    break
+            else:
+                position += 1
+        return hits
+
+
+def _stems(stems: list[str]) -> tuple[_Stems, list[str]]:
+    """Single-word stems as `_Stems`; stems of several words (normalised) apart."""
+    at_start: set[str] = set()
+    anywhere: set[str] = set()
+    phrases: list[str] = []
+    for raw in stems:
+        stem = normalise(raw.lstrip("*"))
+        if _WORD.fullmatch(stem) is None:
+            phrases.append(stem)
+        elif raw.startswith("*") or not stem[0].isalnum():
+            anywhere.add(stem)
         else:
-            branches.append(
-                "(?:"
-                + "|".join((r"(?<!\w)" if start else "") + stem for start, stem in group)
-                + ")"
-            )
-    firsts = "".join(re.escape(first) for first in groups)
-    return re.compile(f"(?=[{firsts}])(?:{'|'.join(branches)})")
+            at_start.add(stem)
+    return _Stems(frozenset(at_start - anywhere), frozenset(anywhere)), phrases
 
 
-_PATTERNS = {tag: _compile(stems) for tag, stems in {**LEXICON, **MOODS}.items()}
+_TAGS = {**LEXICON, **MOODS}
+_SINGLE: dict[str, _Stems] = {}
+# First word of a phrase -> (tag, its words): every word must match whole, the last one at
+# its start ("samen eten" finds "samen etentje"), as a stem of one word does.
+_PHRASES: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+for _tag, _tag_stems in _TAGS.items():
+    _single, _phrases = _stems(_tag_stems)
+    _SINGLE[_tag] = _single
+    for _phrase in sorted(set(_phrases)):
+        _words = tuple(_WORD.findall(_phrase))
+        _PHRASES.setdefault(_words[0], []).append((f"lex_{_tag}", _words))
 
 
-def lexicon_tags(text: str) -> str:
-    """`lex_<topic>` / `lex_<mood>` once per hit, space-separated: the tag features."""
-    normalised = normalise(text)
-    return " ".join(
-        f"lex_{tag}" for tag, pattern in _PATTERNS.items() for _ in pattern.finditer(normalised)
-    )
+def word_tags(word: str) -> list[str]:
+    """The tags (`lex_<topic>`, `lex_<mood>`) one normalised word hits, once per hit."""
+    return [f"lex_{tag}" for tag, stems in _SINGLE.items() for _ in range(stems.count(word))]
 
 
-def lexicon_features(text: str) -> list[str]:
-    """The tags as a token list: the analyzer of the model's lexicon feature block."""
-    return lexicon_tags(text).split()
+def phrase_tags(words: list[str]) -> list[str]:
+    """The tags the stems of several words hit in a normalised text's words, once per hit."""
+    found = []
+    for i, word in enumerate(words):
+        for tag, phrase in _PHRASES.get(word, ()):
+            end = i + len(phrase)
+            if (
+                end <= len(words)
+                and words[i + 1 : end - 1] == list(phrase[1:-1])
+                and words[end - 1].startswith(phrase[-1])
+            ):
+                found.append(tag)
+    return found
 
 
-def lexicon_words(
-    text: str, tags: Iterable[str] | None = None, normalised: str | None = None
-) -> dict[str, list[str]]:
-    """Per tag (`lex_<tag>`), the words of the normalised text that triggered it (for
-    explanations); only the `tags` asked for when given, which is much cheaper."""
-    if normalised is None:
-        normalised = normalise(text)
+def lexicon_tags(text: str) -> list[str]:
+    """Every tag a text hits: its words' tags, then its phrases'."""
+    words = _WORD.findall(normalise(text))
+    return [tag for word in words for tag in word_tags(word)] + phrase_tags(words)
+
+
+def lexicon_words(text: str) -> dict[str, list[str]]:
+    """Per tag, the words of the normalised text that hit it (for tests and reading)."""
     found: dict[str, list[str]] = {}
-    wanted = (
-        _PATTERNS
-        if tags is None
-        else {t: _PATTERNS[t] for t in (tag.removeprefix("lex_") for tag in tags) if t in _PATTERNS}
-    )
-    for tag, pattern in wanted.items():
-        for match in pattern.finditer(normalised):
-            start = normalised.rfind(" ", 0, match.start()) + 1
-            end = normalised.find(" ", match.end())
-            found.setdefault(f"lex_{tag}", []).append(normalised[start : end if end >= 0 else None])
+    for word in _WORD.findall(normalise(text)):
+        for tag in word_tags(word):
+            found.setdefault(tag, []).append(word)
     return found

@@ -91,10 +91,13 @@ class LiveModels:
 
     def classify(self, mentions: Sequence[Mention], now: datetime) -> list[ClassifiedMention]:
         pair = self.current  # one read: the whole batch uses one consistent pair
-        results = pair.live.classify(mentions, now, explain=self.explain)
+        texts = [m.text for m in mentions]
+        counts = pair.live.counts(texts)
+        results = pair.live.classify(mentions, now, explain=self.explain, counts=counts)
         if pair.shadow is None:
             return results
-        shadows = pair.shadow.predict([m.text for m in mentions])
+        shared = pair.shadow.model.spec == pair.live.model.spec
+        shadows = pair.shadow.predict(texts, counts if shared else None)
         out = []
         for result, other in zip(results, shadows, strict=True):
             SHADOW_COMPARED.inc()

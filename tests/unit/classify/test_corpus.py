@@ -1,4 +1,5 @@
-"""The written corpus: big and varied enough, labelled consistently, split by family."""
+"""The corpus: big and varied enough, labelled in the taxonomy, split by family, and
+nothing of the independent test set in it."""
 
 from __future__ import annotations
 
@@ -7,7 +8,18 @@ import json
 from collections import Counter
 
 from schemas import Sentiment
-from services.classify.corpus import DATA_DIR, DEFAULT_TOPICS, TEST_FILE, TRAIN_FILE, read_examples
+from services.classify.corpus import (
+    DATA_DIR,
+    DEFAULT_TOPICS,
+    TEST_FILE,
+    TRAIN_FILE,
+    corpus_files,
+    independent_files,
+    read_corpus,
+    read_examples,
+    written_files,
+)
+from services.classify.text import normalise
 
 
 def records(path):  # type: ignore[no-untyped-def]
@@ -74,3 +86,26 @@ def test_volunteer_vacancies_are_about_volunteering() -> None:
     ]
     assert len(compounds) >= 5
     assert all("volunteers" in e.topics and "vacancies" not in e.topics for e in compounds)
+
+
+def test_the_written_corpus_is_varied_and_labelled_in_the_taxonomy() -> None:
+    rows = [r for path in written_files() for r in records(path)]
+    assert len(rows) >= 1500
+    assert {r["lang"] for r in rows} == {"nl", "en", "fr", "de"}
+    assert {r.get("variant") for r in rows if r["lang"] == "nl"} == {"nl", "vl"}
+    assert {"mastodon", "bluesky", "rss", "email"} <= {r["source"] for r in rows}
+    assert all(set(r["topics"]) <= set(DEFAULT_TOPICS) for r in rows)
+    assert all(r["sentiment"] in {s.value for s in Sentiment} for r in rows)
+    for lang in ("nl", "en", "fr", "de"):  # programmes in every language
+        assert sum("programs" in r["topics"] for r in rows if r["lang"] == lang) >= 20
+    assert sum(bool(r["hard"]) for r in rows) > 0.15 * len(rows)
+
+
+def test_no_training_text_is_an_independent_text() -> None:
+    def key(text: str) -> str:
+        return " ".join(normalise(text).split())
+
+    independent = {key(e.text) for path in independent_files() for e in read_examples(path)}
+    assert independent, "the independent test set is in the repository"
+    training = read_corpus(corpus_files())
+    assert not {key(e.text) for e in training} & independent

@@ -1,9 +1,13 @@
-"""The keyword classifier: the organisation's words, at word starts, any case."""
+"""Keyword scoring: the organisation's words, at word starts, any case; live for the
+topics the organisation adds that the model does not know."""
 
 import pytest
 
 from schemas import Sentiment
+from services.classify.classifier import MentionClassifier
 from services.classify.keywords import KeywordClassifier
+from services.classify.model import TopicModel
+from services.common.organisation import Organisation, TopicDefinition
 from tests.unit.factories import NOW, example_organisation, mention
 
 CLASSIFIER = KeywordClassifier.from_organisation(example_organisation())
@@ -53,3 +57,38 @@ def test_sentiment(text: str, sentiment: Sentiment) -> None:
 
 def test_records_model_version() -> None:
     assert CLASSIFIER.classify(mention("x"), NOW).model_version == CLASSIFIER.version
+
+
+def with_topics(*extra: TopicDefinition, **keywords: list[str]) -> Organisation:
+    """The example organisation with `extra` topics added and some topics' keywords replaced."""
+    org = example_organisation()
+    topics = [
+        t.model_copy(update={"keywords": keywords[t.slug]}) if t.slug in keywords else t
+        for t in org.topics
+    ]
+    return org.model_copy(update={"topics": [*topics, *extra]})
+
+
+EVENTS = TopicDefinition(slug="events", name="Evenementen", keywords=["kerstmarkt", "open dag"])
+
+
+def test_a_topic_the_organisation_adds_is_scored_by_its_keywords(model: TopicModel) -> None:
+    assert "events" not in model.topics
+    classifier = MentionClassifier.for_organisation(model, with_topics(EVENTS))
+    hit, miss = classifier.classify(
+        [mention("Komt er dit jaar weer een Kerstmarkt in Zwolle?"), mention("Goedemorgen!")], NOW
+    )
+    assert "events" in hit.topics
+    assert hit.scores["events"] > 0
+    assert "events" not in miss.topics
+    assert miss.scores["events"] == 0.0
+    # The model's own topics are still the model's.
+    assert set(hit.scores) == {t.slug for t in with_topics(EVENTS).topics}
+
+
+def test_keywords_of_a_topic_the_model_knows_change_nothing(model: TopicModel) -> None:
+    text = "Xyzzy, plugh."
+    plain = MentionClassifier.for_organisation(model, example_organisation())
+    renamed = MentionClassifier.for_organisation(model, with_topics(fundraising=["xyzzy"]))
+    assert renamed.predict([text]) == plain.predict([text])
+    assert "fundraising" not in renamed.predict([text])[0].topics

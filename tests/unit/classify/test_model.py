@@ -7,9 +7,10 @@ import numpy as np
 import pytest
 
 from schemas import Sentiment
+from services.classify.artifacts import metadata_of
 from services.classify.classifier import MentionClassifier
 from services.classify.corpus import DEFAULT_TOPICS, TEST_FILE, read_examples
-from services.classify.evaluation import evaluate
+from services.classify.evaluation import Evaluation, evaluate
 from services.classify.keywords import KeywordClassifier
 from services.classify.model import TopicModel
 from services.classify.training import predict_and_evaluate
@@ -24,6 +25,16 @@ def test_quality_on_the_held_out_split(model: TopicModel) -> None:
     result = predict_and_evaluate(model, HELD_OUT, DEFAULT_TOPICS)
     assert result.macro_f1 >= 0.85, result.as_dict()
     assert result.sentiment_accuracy >= 0.80, result.as_dict()
+
+
+def test_generalises_to_writers_it_did_not_see(model: TopicModel) -> None:
+    # The validation folds leave whole written files out (docs/classifier.md): measured
+    # 0.749 macro-F1, programs 0.733; a change that loses generalisation fails here.
+    validation = Evaluation.from_dict(metadata_of(model.version)["validation"])  # type: ignore[arg-type]
+    assert validation.examples >= 1500
+    assert validation.macro_f1 >= 0.72, validation.as_dict()
+    assert min(s.f1 for s in validation.per_topic.values()) >= 0.55, validation.as_dict()
+    assert validation.per_topic["programs"].f1 >= 0.68, validation.as_dict()
 
 
 def test_clearly_beats_the_keyword_baseline(model: TopicModel) -> None:
@@ -110,9 +121,14 @@ def test_odd_input_gets_an_answer(classifier: MentionClassifier, text: str) -> N
     assert set(result.topics) <= set(result.scores)
 
 
-def test_fast_scores_equal_scikit_learns(model: TopicModel) -> None:
-    x = model.features.transform([e.text for e in HELD_OUT[:200]])
-    fast = model._probabilities(x)
-    for topic, classifier in model.topic_classifiers.items():
-        assert np.allclose(fast[topic], classifier.predict_proba(x)[:, 1], atol=1e-12)
-    assert list(model._sentiments(x)) == list(model.sentiment_classifier.predict(x))
+def test_features_do_not_depend_on_the_batch(model: TopicModel) -> None:
+    texts = [e.text for e in HELD_OUT[:60]]
+    together = model.rows(model.counts(texts))
+    for row, text in enumerate(texts[:20]):
+        alone = model.rows(model.counts([text]))
+        assert np.allclose(together.x[row].toarray(), alone.x.toarray())
+        assert np.allclose(together.norms[row], alone.norms[0])
+    summed = model.counts(texts).matrix.copy()
+    summed.sum_duplicates()
+    x, _ = model.weighting.transform(summed)
+    assert np.allclose(x.toarray(), together.x.toarray())

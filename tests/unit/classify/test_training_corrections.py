@@ -43,9 +43,9 @@ def test_corrections_change_the_version_and_never_bring_in_held_out_texts(
         ],
     )
     models = tmp_path / "models"
-    plain = build([small], models, test_file)
-    learned = build([small, corrections], models, test_file)
-    again = build([small, corrections], tmp_path / "models-again", test_file)
+    plain = build([small], [], models, test_file)
+    learned = build([small], [corrections], models, test_file)
+    again = build([small], [corrections], tmp_path / "models-again", test_file)
 
     assert learned.metadata["version"] != plain.metadata["version"]
     assert learned.metadata["examples"] == plain.metadata["examples"] + 1
