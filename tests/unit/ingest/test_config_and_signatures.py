@@ -1,14 +1,16 @@
 """The `sources:` config section, webhook signatures, CSV rows and back-off: pure pieces."""
 
+import logging
 from pathlib import Path
 
 import pytest
 import yaml
 
 from services.common.organisation import OrganisationConfigError, parse_organisation
-from services.ingest.channels import build_connectors, own_identities
+from services.ingest.channels import build_connectors, own_identities, webhook_auth_or_exit
 from services.ingest.connectors import Backoff
 from services.ingest.replay import CSV_COLUMNS, csv_record
+from services.ingest.settings import IngestSettings
 from services.ingest.signatures import MissingSecret, load_auth
 
 EXAMPLE = yaml.safe_load(Path("deploy/config/organisation.yaml").read_text())
@@ -83,3 +85,21 @@ def test_backoff_grows_and_is_capped(attempt: int) -> None:
     backoff = Backoff(base_s=1.0, cap_s=60.0)
     ceiling = min(60.0, 2.0 ** min(attempt - 1, 30))
     assert ceiling / 2 <= backoff.delay(attempt) <= ceiling
+
+
+def test_each_unsigned_source_is_warned_about_at_start(caplog: pytest.LogCaptureFixture) -> None:
+    webhooks = [
+        {"source": "linkedin", "secret_env": "LINKEDIN_SECRET"},
+        {"source": "x", "unsigned": True},
+    ]
+    org = parse_organisation({**EXAMPLE, "sources": {"webhooks": webhooks}})
+    with (
+        caplog.at_level(logging.WARNING, logger="services.ingest.channels"),
+        pytest.MonkeyPatch.context() as env,
+    ):
+        env.setenv("LINKEDIN_SECRET", "s")
+        auth = webhook_auth_or_exit(org, IngestSettings())
+    assert auth.unsigned_sources() == ["x"]
+    assert [getattr(r, "source", None) for r in caplog.records] == ["x"]
+    with pytest.raises(SystemExit, match="LINKEDIN_SECRET"):
+        webhook_auth_or_exit(org, IngestSettings())
