@@ -89,7 +89,11 @@ class StreamSlots:
 
 
 class EventStream:
-    """An open stream's SSE text; `close` frees its consumer and slot, iterated or not."""
+    """An open stream's SSE text; `close` frees its consumer and slot, iterated or not.
+
+    Ending the iteration any way (the client gone, the task cancelled, the iterator
+    finalised by the event loop after it was dropped) closes it too.
+    """
 
     def __init__(
         self,
@@ -99,20 +103,23 @@ class EventStream:
         holder: str | None,
     ) -> None:
         self._consumer = consumer
-        self._events = events
         self._slots = slots
         self._holder = holder
         self._closed = False
+        self._iterator = self._run(events)
+
+    async def _run(self, events: AsyncIterator[str]) -> AsyncIterator[str]:
+        try:
+            async for text in events:
+                yield text
+        finally:
+            await self.close()
 
     def __aiter__(self) -> EventStream:
         return self
 
     async def __anext__(self) -> str:
-        try:
-            return await self._events.__anext__()
-        except BaseException:
-            await self.close()
-            raise
+        return await self._iterator.__anext__()
 
     async def close(self) -> None:
         if self._closed:

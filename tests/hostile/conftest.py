@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import httpx
 import pytest
 import yaml
-from sqlalchemy import create_engine, text
+from sqlalchemy import bindparam, create_engine, text
 from sqlalchemy.engine import make_url
 
 from tests.conftest import free_port
@@ -137,3 +137,22 @@ def guarded(hostile: Pipeline) -> Iterator[Guarded]:
         for process in (ingest, history):
             if process.alive():
                 process.stop()
+        _forget_keys(hostile.database_url, GUARD_KEYS)
+
+
+GUARD_KEYS = ("flooder", "streams-a", "streams-b", "streams-c")  # the keys test_guards makes
+
+
+def _forget_keys(database_url: str, names: tuple[str, ...]) -> None:
+    """The rest of the suite expects no stored keys (test_webhook counts them after injection)."""
+    engine = create_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                text("DELETE FROM api_keys WHERE name IN :names").bindparams(
+                    bindparam("names", expanding=True)
+                ),
+                {"names": list(names)},
+            )
+    finally:
+        engine.dispose()

@@ -17,7 +17,7 @@ import pytest
 
 from schemas import DeadLetter
 from services.ingest.signatures import sign
-from tests.hostile.conftest import BRIDGE_PREVIOUS, BRIDGE_SECRET, Guarded
+from tests.hostile.conftest import BRIDGE_PREVIOUS, BRIDGE_SECRET, GUARD_KEYS, Guarded
 from tests.hostile.corpus import good_mention
 from tests.hostile.helpers import AUTH, dead_letters, in_history
 from tests.support.pipeline import Pipeline
@@ -145,7 +145,7 @@ def test_the_history_api_limits_addresses_and_keys(guarded: Guarded) -> None:
         token = admin.post(
             f"{api}/v1/keys",
             headers=AUTH,
-            json={"name": "flooder", "kind": "operator", "scopes": ["read"]},
+            json={"name": GUARD_KEYS[0], "kind": "operator", "scopes": ["read"]},
         ).json()["token"]
     with client_from("127.0.0.3") as keyed:
         codes = [
@@ -210,7 +210,7 @@ def open_stream(guarded: Guarded, token: str) -> tuple[httpx.Client, httpx.Respo
 def test_open_event_streams_are_capped_per_key_and_in_all(guarded: Guarded) -> None:
     api = guarded.api_url
     tokens = []
-    for name in ("streams-a", "streams-b", "streams-c"):
+    for name in GUARD_KEYS[1:]:
         answer = httpx.post(
             f"{api}/v1/keys",
             headers=AUTH,

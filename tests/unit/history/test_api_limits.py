@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from services.common.rate_limit import TokenBuckets
 from services.history.api import create_api
-from services.history.department_stream import StreamsFull, StreamSlots
+from services.history.department_stream import EventStream, StreamsFull, StreamSlots
 from tests.unit.history.conftest import ADMIN_KEY, read_context
 
 
@@ -63,3 +67,51 @@ def test_stream_slots_per_holder_and_in_all() -> None:
     slots.acquire(None)  # the inbox's streams count in the total only
     with pytest.raises(StreamsFull):
         slots.acquire(None)
+
+
+class FakeConsumer:
+    def __init__(self) -> None:
+        self.stopped = 0
+
+    async def stop(self) -> None:
+        self.stopped += 1
+
+
+async def endless() -> AsyncIterator[str]:
+    while True:
+        yield ": heartbeat\n\n"
+        await asyncio.sleep(0.01)
+
+
+def test_a_stream_frees_its_slot_and_consumer_however_it_ends() -> None:
+    slots = StreamSlots(total=1, per_holder=1)
+
+    async def scenario() -> list[int]:
+        stopped = []
+        # closed without ever being iterated (the answer never started)
+        slots.acquire("key:a")
+        consumer = FakeConsumer()
+        stream = EventStream(consumer, endless(), slots, "key:a")  # type: ignore[arg-type]
+        await stream.close()
+        await stream.close()
+        stopped.append(consumer.stopped)
+        # the request's task cancelled while it waits for the next event
+        slots.acquire("key:a")
+        consumer = FakeConsumer()
+        stream = EventStream(consumer, endless(), slots, "key:a")  # type: ignore[arg-type]
+
+        async def read() -> None:
+            async for _ in stream:
+                pass
+
+        task = asyncio.create_task(read())
+        await asyncio.sleep(0.05)
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        await asyncio.sleep(0)
+        stopped.append(consumer.stopped)
+        slots.acquire("key:a")  # free again
+        return stopped
+
+    assert asyncio.run(scenario()) == [1, 1]
