@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
 EnvName = Annotated[str, Field(pattern=r"^[A-Z_][A-Z0-9_]*$", max_length=100)]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
@@ -47,11 +47,27 @@ class FeedSource(_Strict):
 
 
 class WebhookSource(_Strict):
-    """A bridge posting to `/v1/mentions` with `source: <name>`, signing bodies with HMAC-SHA256."""
+    """A bridge posting to `/v1/mentions` with `source: <name>`.
+
+    It signs every request with the secret in `secret_env` (services/ingest/signatures.py);
+    while a secret is being rotated, `previous_secret_env` holds the old one and both sign.
+    `unsigned: true` instead takes the source's posts without a signature: anyone who can
+    reach ingest may then post under it, so the service warns at start.
+    """
 
     source: Slug
-    secret_env: EnvName
-    header: str = "X-Webcare-Signature"
+    secret_env: EnvName | None = None
+    previous_secret_env: EnvName | None = None
+    unsigned: bool = False
+    header: str = Field(default="X-Webcare-Signature", pattern=r"^[A-Za-z0-9-]{1,64}$")
+
+    @model_validator(mode="after")
+    def _signed_or_said_unsigned(self) -> WebhookSource:
+        if self.unsigned and (self.secret_env or self.previous_secret_env):
+            raise ValueError("unsigned: true takes no secret_env or previous_secret_env")
+        if not self.unsigned and not self.secret_env:
+            raise ValueError("needs secret_env (or unsigned: true to accept it unsigned)")
+        return self
 
 
 class Sources(_Strict):
@@ -59,6 +75,14 @@ class Sources(_Strict):
     bluesky: list[BlueskySource] = Field(default_factory=list)
     feeds: list[FeedSource] = Field(default_factory=list)
     webhooks: list[WebhookSource] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _one_entry_per_webhook_source(self) -> Sources:
+        names = [hook.source for hook in self.webhooks]
+        twice = sorted({name for name in names if names.count(name) > 1})
+        if twice:
+            raise ValueError(f"webhooks: source named more than once: {', '.join(twice)}")
+        return self
 
     def own_ids(self) -> list[str]:
         """Platform ids of the organisation's accounts (Bluesky DIDs), besides its handles."""

@@ -18,6 +18,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
 
+from services.common.http_limits import RateLimits
+from services.common.rate_limit import TokenBuckets
 from services.history import queries
 from services.history.api_actions import router as actions_router
 from services.history.api_admin import router as admin_router
@@ -48,7 +50,12 @@ ERRORS: dict[int | str, dict[str, object]] = {
 }
 
 
-def create_api(context: ApiContext) -> FastAPI:
+def create_api(
+    context: ApiContext,
+    per_address: TokenBuckets | None = None,
+    per_key: TokenBuckets | None = None,
+) -> FastAPI:
+    """The app; `per_address` and `per_key` rate-limit `/v1` (none given: no limits)."""
     api = FastAPI(
         title="webcare history",
         version="1",
@@ -78,6 +85,14 @@ def create_api(context: ApiContext) -> FastAPI:
             problem = Problem(error="bad_request", problems=["NUL (%00) in the path or query"])
             return JSONResponse(status_code=400, content=problem.model_dump())
         return await call_next(request)
+
+    if per_address is not None or per_key is not None:
+        api.add_middleware(
+            RateLimits,
+            service="history",
+            per_address=TokenBuckets(0, 0) if per_address is None else per_address,
+            per_key=TokenBuckets(0, 0) if per_key is None else per_key,
+        )
 
     @api.exception_handler(RequestValidationError)
     def _invalid(_request: Request, err: RequestValidationError) -> Response:

@@ -4,7 +4,8 @@ For dashboards and inboxes: every delivery notify puts on the department's
 topic, pushed as it happens (`text/event-stream`), for any key with the read
 scope. Each event's `id:` is a stream position; a client that reconnects with
 `Last-Event-ID` gets everything after it, so it sees no gap and no repeat.
-The reading itself is `department_stream.py`.
+The reading itself is `department_stream.py`. Streams are capped per key
+(429) and per server (503), both with Retry-After (`WEBCARE_HISTORY_STREAMS_*`).
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Header
-from fastapi.responses import StreamingResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+from starlette.background import BackgroundTask
 
+from services.common.http_limits import RATE_LIMITED
 from services.history.api_deps import ApiError, Ctx, Reader
-from services.history.department_stream import StreamUnavailable
+from services.history.department_stream import StreamsFull, StreamUnavailable
 from services.history.stream_position import BadPosition, parse_position
 from services.history.views import Problem
 
@@ -43,13 +46,14 @@ SSE_HEADERS = {
         401: {"model": Problem},
         403: {"model": Problem},
         404: {"model": Problem},
+        429: {"model": Problem},
         503: {"model": Problem},
     },
 )
 async def department_stream(
     department: str,
     ctx: Ctx,
-    _who: Reader,
+    who: Reader,
     last_event_id: Annotated[
         str | None,
         Header(
@@ -57,7 +61,7 @@ async def department_stream(
             description="The `id:` of the last event seen: the stream continues right after it.",
         ),
     ] = None,
-) -> StreamingResponse:
+) -> Response:
     """A department's deliveries as they happen, resumable with `Last-Event-ID`."""
     if department not in ctx.departments:
         raise ApiError(404, "department_not_found", f"no department {department!r}")
@@ -67,8 +71,21 @@ async def department_stream(
         start = parse_position(last_event_id) if last_event_id else None
     except BadPosition as err:
         raise ApiError(400, "bad_last_event_id", str(err)) from err
+    holder = f"key:{who.key_id or who.name}"
     try:
-        events = await ctx.streams.open(department, start)
+        events = await ctx.streams.open(department, start, holder)
     except StreamUnavailable as err:
         raise ApiError(503, "stream_unavailable", str(err)) from err
-    return StreamingResponse(events, media_type="text/event-stream", headers=SSE_HEADERS)
+    except StreamsFull as full:
+        RATE_LIMITED.labels(service="history", limit="streams").inc()
+        return JSONResponse(
+            status_code=full.status,
+            content=Problem(error="too_many_streams", problems=[full.problem]).model_dump(),
+            headers={"Retry-After": str(full.retry_after_s)},
+        )
+    return StreamingResponse(
+        events,
+        media_type="text/event-stream",
+        headers=SSE_HEADERS,
+        background=BackgroundTask(events.close),  # also when the body was never iterated
+    )

@@ -35,13 +35,15 @@ from services.common.faust_runtime import (
     raw_topic,
     value_of,
 )
+from services.common.http_timeouts import timed_h11
 from services.common.metrics import STAGE_SECONDS
 from services.common.organisation import Organisation
+from services.common.rate_limit import TokenBuckets
 from services.common.topics import TopicNames
 from services.history.api import create_api
 from services.history.api_deps import ApiContext
 from services.history.database import session_factories
-from services.history.department_stream import DepartmentStreams
+from services.history.department_stream import DepartmentStreams, StreamSlots
 from services.history.inbox.sso import SingleSignOn, SsoConfig
 from services.history.overdue import count_overdue, publish
 from services.history.projection import (
@@ -107,13 +109,17 @@ def batch_projector(
     return handle
 
 
-def api_service(api: FastAPI, host: str, port: int) -> type[AsgiService]:
+def api_service(
+    api: FastAPI, host: str, port: int, settings: HistorySettings | None = None
+) -> type[AsgiService]:
     """A Faust service serving `api` with uvicorn on the worker's loop.
 
     faust's AsgiService turns uvicorn's `capture_signals` into a no-op (SIGTERM
     stays with the Faust worker, which stops this service) and sets
-    `should_exit` when the service stops.
+    `should_exit` when the service stops. uvicorn speaks h11 with deadlines for a
+    request's headers and body (`services/common/http_timeouts.py`).
     """
+    settings = settings or HistorySettings()
     return type(
         "HistoryApi",
         (AsgiService,),
@@ -121,7 +127,11 @@ def api_service(api: FastAPI, host: str, port: int) -> type[AsgiService]:
             "asgi_app": api,
             "host": host,
             "port": port,
-            "uvicorn_options": {"timeout_graceful_shutdown": 5, "access_log": False},
+            "uvicorn_options": {
+                "timeout_graceful_shutdown": 5,
+                "access_log": False,
+                "http": timed_h11(settings.header_timeout_s, settings.body_timeout_s),
+            },
         },
     )
 
@@ -162,14 +172,24 @@ def build_app(
         action_wait_s=settings.action_wait_s,
         departments=organisation.department_slugs if organisation else [],
         topics=[t.slug for t in organisation.topics] if organisation else [],
-        streams=DepartmentStreams(settings.kafka_bootstrap, topics, settings.stream_heartbeat_s),
+        streams=DepartmentStreams(
+            settings.kafka_bootstrap,
+            topics,
+            settings.stream_heartbeat_s,
+            StreamSlots(settings.streams_max, settings.streams_per_key),
+        ),
         public_url=settings.public_url.rstrip("/"),
         session_lifetime=timedelta(hours=settings.session_hours),
         department_names={d.slug: d.name for d in organisation.departments} if organisation else {},
         clock=make_clock(settings.clock_file),
         sso=single_sign_on(settings),
     )
-    app.service(api_service(create_api(context), settings.host, settings.port))
+    api = create_api(
+        context,
+        per_address=TokenBuckets(settings.rate_per_address, settings.burst_per_address),
+        per_key=TokenBuckets(settings.rate_per_key, settings.burst_per_key),
+    )
+    app.service(api_service(api, settings.host, settings.port, settings))
     watch_overdue(app, readers, context.departments, settings.gauge_interval_s)
     return app
 

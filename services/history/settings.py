@@ -74,6 +74,72 @@ class HistorySettings(CommonSettings):
         validation_alias="WEBCARE_HISTORY_STREAM_HEARTBEAT_S",
         description="Seconds between heartbeat comments on a quiet department event stream.",
     )
+    streams_max: int = Field(
+        default=100,
+        ge=0,
+        validation_alias="WEBCARE_HISTORY_STREAMS_MAX",
+        description=(
+            "Most department event streams open at once in this process (each is a Kafka"
+            " consumer on the projection's event loop); more get 503 with Retry-After. 0: no cap."
+        ),
+    )
+    streams_per_key: int = Field(
+        default=5,
+        ge=0,
+        validation_alias="WEBCARE_HISTORY_STREAMS_PER_KEY",
+        description=(
+            "Most department event streams one API key may hold open; more get 429 with"
+            " Retry-After. 0: no cap."
+        ),
+    )
+    rate_per_key: float = Field(
+        default=20.0,
+        ge=0,
+        validation_alias="WEBCARE_HISTORY_RATE_PER_KEY",
+        description=(
+            "Requests a second one API key may make under `/v1`; more get 429 with"
+            " Retry-After. 0 turns the limit off."
+        ),
+    )
+    burst_per_key: float = Field(
+        default=100.0,
+        ge=0,
+        validation_alias="WEBCARE_HISTORY_BURST_PER_KEY",
+        description="Requests one API key may make at once before its rate applies.",
+    )
+    rate_per_address: float = Field(
+        default=50.0,
+        ge=0,
+        validation_alias="WEBCARE_HISTORY_RATE_PER_ADDRESS",
+        description=(
+            "Requests a second one client address may make under `/v1`, with a key or"
+            " without; more get 429 with Retry-After. 0 turns the limit off."
+        ),
+    )
+    burst_per_address: float = Field(
+        default=200.0,
+        ge=0,
+        validation_alias="WEBCARE_HISTORY_BURST_PER_ADDRESS",
+        description="Requests one client address may make at once before its rate applies.",
+    )
+    header_timeout_s: float = Field(
+        default=10.0,
+        gt=0,
+        validation_alias="WEBCARE_HISTORY_HEADER_TIMEOUT_S",
+        description=(
+            "Longest a client may take to send a request's headers (from the connection or the"
+            " previous answer); then 408 and the connection is closed."
+        ),
+    )
+    body_timeout_s: float = Field(
+        default=30.0,
+        gt=0,
+        validation_alias="WEBCARE_HISTORY_BODY_TIMEOUT_S",
+        description=(
+            "Longest a client may take to send a request's body after its headers;"
+            " then 408 and the connection is closed."
+        ),
+    )
 
     public_url: str = Field(
         default="http://127.0.0.1:8000",

@@ -7,9 +7,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+import uvicorn
 from kafka.errors import KafkaError
 
-from services.common.http import serve_http
+from services.common.http import GracefulServer
+from services.common.http_timeouts import timed_h11
 from services.common.logs import logging_config, setup_logging
 from services.common.metrics import serve_metrics
 from services.common.organisation import load_organisation_or_exit
@@ -19,7 +21,7 @@ from services.ingest.channels import (
     build_connectors,
     configured_identities,
     own_identities,
-    webhook_secrets_or_exit,
+    webhook_auth_or_exit,
 )
 from services.ingest.connectors import Backoff
 from services.ingest.cursors import CursorStore, CursorStoreError, load_cursors
@@ -68,20 +70,23 @@ def serve() -> None:
             "connectors": [c.name for c in connectors],
         },
     )
+    app = create_app(
+        settings,
+        publisher,
+        own_identities(org),
+        connectors,
+        cursors,
+        webhook_auth_or_exit(org, settings),
+    )
+    config = uvicorn.Config(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_config=logging_config("ingest", settings.log_level),
+        http=timed_h11(settings.header_timeout_s, settings.body_timeout_s),
+    )
     try:
-        serve_http(
-            create_app(
-                settings,
-                publisher,
-                own_identities(org),
-                connectors,
-                cursors,
-                webhook_secrets_or_exit(org),
-            ),
-            settings.host,
-            settings.port,
-            logging_config("ingest", settings.log_level),
-        )
+        GracefulServer(config).run()
     finally:
         publisher.close()
 

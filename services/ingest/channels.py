@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 from services.common.organisation import Organisation, load_organisation_or_exit
 from services.ingest.connectors import Backoff, Connector
 from services.ingest.settings import IngestSettings
-from services.ingest.signatures import MissingSecret, SourceSecret, load_secrets
+from services.ingest.signatures import MissingSecret, WebhookAuth, load_auth
 from services.ingest.sources.bluesky_connector import JetstreamConnector
 from services.ingest.sources.feed_connector import FeedConnector
 from services.ingest.sources.mastodon_connector import MastodonConnector
+
+log = logging.getLogger(__name__)
 
 
 def own_identities(org: Organisation) -> list[str]:
@@ -33,8 +36,19 @@ def build_connectors(org: Organisation, backoff: Backoff) -> Sequence[Connector]
     return connectors
 
 
-def webhook_secrets_or_exit(org: Organisation) -> dict[str, SourceSecret]:
+def webhook_auth_or_exit(org: Organisation, settings: IngestSettings) -> WebhookAuth:
+    """The webhook's sources and secrets; a missing secret stops the service with its name."""
     try:
-        return load_secrets(org.sources.webhooks)
+        auth = load_auth(
+            org.sources.webhooks,
+            tolerance_s=settings.signature_tolerance_s,
+            capacity=settings.signature_memory,
+        )
     except MissingSecret as err:
         raise SystemExit(f"webcare: invalid organisation config: {err}") from err
+    for source in auth.unsigned_sources():
+        log.warning(
+            "webhook source accepted unsigned: anyone who reaches ingest may post under it",
+            extra={"source": source},
+        )
+    return auth

@@ -14,6 +14,7 @@ from services.common.topics import TopicNames
 from services.ingest.app import create_app
 from services.ingest.publisher import MentionPublisher
 from services.ingest.settings import IngestSettings
+from services.ingest.signatures import SourceKeys, WebhookAuth
 from tests.conftest import free_port
 from tests.support.kafka_reading import read_topic
 
@@ -27,6 +28,8 @@ VALID = {
     "created_at": "2026-11-20T08:00:00Z",
 }
 
+FACEBOOK_UNSIGNED = WebhookAuth({"facebook": SourceKeys()})
+
 
 @pytest.fixture
 def client(kafka_bootstrap: str, topic_prefix: str) -> Iterator[TestClient]:
@@ -39,7 +42,7 @@ def client(kafka_bootstrap: str, topic_prefix: str) -> Iterator[TestClient]:
         max_body_bytes=64_000,
     )
     publisher = MentionPublisher.connect(kafka_bootstrap, topics, 15.0)
-    with TestClient(create_app(settings, publisher, ())) as test_client:
+    with TestClient(create_app(settings, publisher, (), auth=FACEBOOK_UNSIGNED)) as test_client:
         yield test_client
     publisher.close()
 
@@ -122,7 +125,7 @@ def test_kafka_unavailable_is_503_not_a_loss(topic_prefix: str) -> None:
     dead = f"127.0.0.1:{free_port()}"
     settings = IngestSettings(kafka_bootstrap=dead, topic_prefix=topic_prefix)
     publisher = MentionPublisher.connect(dead, TopicNames(topic_prefix), 3.0)
-    with TestClient(create_app(settings, publisher, ())) as test_client:
+    with TestClient(create_app(settings, publisher, (), auth=FACEBOOK_UNSIGNED)) as test_client:
         answer = test_client.post("/v1/mentions", json=VALID)
     assert answer.status_code == 503
     assert answer.json()["error"] == "kafka_unavailable"

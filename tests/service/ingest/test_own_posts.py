@@ -26,6 +26,7 @@ from services.ingest.channels import own_identities
 from services.ingest.parsing import parse_source
 from services.ingest.publisher import MentionPublisher
 from services.ingest.settings import IngestSettings
+from services.ingest.signatures import load_auth
 from tests.conftest import REPO
 from tests.support.kafka_reading import read_topic
 
@@ -47,9 +48,11 @@ def test_replay_marks_own_posts_as_the_webhook_does(
     kafka_bootstrap: str, topics: TopicNames, publisher: MentionPublisher
 ) -> None:
     lines = DEMO.read_text(encoding="utf-8").splitlines()
-    handles = own_identities(load_organisation(CONFIG))
+    org = load_organisation(CONFIG)
+    handles = own_identities(org)
     settings = IngestSettings(kafka_bootstrap=kafka_bootstrap, topic_prefix=topics.prefix)
-    with TestClient(create_app(settings, publisher, handles)) as client:
+    auth = load_auth(org.sources.webhooks, {})  # the example takes its demo channels unsigned
+    with TestClient(create_app(settings, publisher, handles, auth=auth)) as client:
         answer = client.post("/v1/mentions", json=[json.loads(line) for line in lines])
     assert answer.status_code == 202, answer.text
     by_webhook = _marks(kafka_bootstrap, topics, len(lines))

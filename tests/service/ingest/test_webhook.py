@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from services.ingest.app import create_app
 from services.ingest.publisher import MentionPublisher
 from services.ingest.replay import replay
 from services.ingest.settings import IngestSettings
-from services.ingest.signatures import SourceSecret, signature
+from services.ingest.signatures import SourceKeys, WebhookAuth, sign
 from tests.support.kafka_reading import read_topic
 
 pytestmark = pytest.mark.kafka
@@ -35,9 +36,14 @@ def client(
     kafka_bootstrap: str, topics: TopicNames, publisher: MentionPublisher
 ) -> Iterator[TestClient]:
     settings = IngestSettings(kafka_bootstrap=kafka_bootstrap, topic_prefix=topics.prefix)
-    secrets = {"linkedin": SourceSecret("X-Bridge-Signature", SECRET)}
+    auth = WebhookAuth(
+        {
+            "linkedin": SourceKeys("X-Bridge-Signature", (SECRET,)),
+            **{name: SourceKeys() for name in ("x", "facebook", "metrics_probe")},
+        }
+    )
     with TestClient(
-        create_app(settings, publisher, handles=["@openhart"], secrets=secrets)
+        create_app(settings, publisher, handles=["@openhart"], auth=auth)
     ) as test_client:
         yield test_client
 
@@ -51,22 +57,25 @@ def test_signed_source_needs_a_valid_signature(
     client: TestClient, kafka_bootstrap: str, topics: TopicNames
 ) -> None:
     body = json.dumps(MENTION).encode()
+    now = int(time.time())
     good = client.post(
-        "/v1/mentions", content=body, headers={"X-Bridge-Signature": signature(SECRET, body)}
+        "/v1/mentions", content=body, headers={"X-Bridge-Signature": sign(SECRET, body, now)}
     )
     assert good.status_code == 202
     forged = client.post(
-        "/v1/mentions", content=body, headers={"X-Bridge-Signature": signature(b"guess", body)}
+        "/v1/mentions", content=body, headers={"X-Bridge-Signature": sign(b"guess", body, now)}
     )
     assert forged.status_code == 401
     assert forged.json()["error"] == "bad_signature"
     unsigned = client.post("/v1/mentions", content=body)
     assert unsigned.status_code == 401
-    # Sources without a secret stay open.
+    # Only sources configured `unsigned: true` are taken without a signature.
     other = client.post("/v1/mentions", json={**MENTION, "source": "facebook"})
     assert other.status_code == 202
-    letters = read_topic(kafka_bootstrap, topics.dlq, lambda v: len(v) >= 2, 20)
-    assert [DeadLetter.model_validate_json(v).reason for v in letters] == ["bad_signature"] * 2
+    unknown = client.post("/v1/mentions", json={**MENTION, "source": "tiktok"})
+    assert unknown.status_code == 401
+    letters = read_topic(kafka_bootstrap, topics.dlq, lambda v: len(v) >= 3, 20)
+    assert [DeadLetter.model_validate_json(v).reason for v in letters] == ["bad_signature"] * 3
     raw = read_topic(kafka_bootstrap, topics.raw, lambda v: len(v) >= 2, 20)
     assert sorted(Mention.model_validate_json(v).source for v in raw) == ["facebook", "linkedin"]
 

@@ -1,21 +1,17 @@
 """The `sources:` config section, webhook signatures, CSV rows and back-off: pure pieces."""
 
+import logging
 from pathlib import Path
 
 import pytest
 import yaml
 
 from services.common.organisation import OrganisationConfigError, parse_organisation
-from services.ingest.channels import build_connectors, own_identities
+from services.ingest.channels import build_connectors, own_identities, webhook_auth_or_exit
 from services.ingest.connectors import Backoff
 from services.ingest.replay import CSV_COLUMNS, csv_record
-from services.ingest.signatures import (
-    MissingSecret,
-    SourceSecret,
-    load_secrets,
-    signature,
-    signature_problems,
-)
+from services.ingest.settings import IngestSettings
+from services.ingest.signatures import MissingSecret, load_auth
 
 EXAMPLE = yaml.safe_load(Path("deploy/config/organisation.yaml").read_text())
 SOURCES = {
@@ -26,10 +22,11 @@ SOURCES = {
 }
 
 
-def test_example_config_without_sources_still_loads() -> None:
+def test_example_config_has_no_connectors_and_unsigned_demo_webhooks() -> None:
     org = parse_organisation(EXAMPLE)
     assert org.sources.mastodon == []
     assert build_connectors(org, Backoff()) == []
+    assert "x" in load_auth(org.sources.webhooks, {}).unsigned_sources()
 
 
 def test_sources_build_connectors_and_own_identities() -> None:
@@ -48,6 +45,12 @@ def test_sources_build_connectors_and_own_identities() -> None:
     [
         ({"mastodon": [{"instance_url": "not a url"}]}, "sources.mastodon.0.instance_url"),
         ({"webhooks": [{"source": "li", "secret_env": "lower"}]}, "sources.webhooks.0.secret_env"),
+        ({"webhooks": [{"source": "li"}]}, "sources.webhooks.0"),
+        (
+            {"webhooks": [{"source": "li", "unsigned": True, "secret_env": "S"}]},
+            "sources.webhooks.0",
+        ),
+        ({"webhooks": [{"source": "li", "unsigned": True}] * 2}, "source named more than once: li"),
         ({"feeds": [{"url": "https://e.org", "poll_seconds": 0}]}, "sources.feeds.0.poll_seconds"),
         ({"telegram": []}, "sources.telegram"),
     ],
@@ -57,21 +60,12 @@ def test_wrong_sources_name_the_field(sources: dict[str, object], field: str) ->
         parse_organisation({**EXAMPLE, "sources": sources})
 
 
-def test_signatures() -> None:
-    secrets = {"linkedin": SourceSecret("X-Sig", b"s3cret")}
-    body = b'{"source": "linkedin"}'
-    good = {"x-sig": signature(b"s3cret", body)}
-    assert signature_problems(body, good, ["linkedin"], secrets) == []
-    assert signature_problems(body + b" ", good, ["linkedin"], secrets)
-    assert signature_problems(body, {}, ["linkedin"], secrets) == ["linkedin: header X-Sig missing"]
-    assert signature_problems(body, {}, ["facebook"], secrets) == []
-
-
 def test_missing_secret_is_named() -> None:
     org = parse_organisation({**EXAMPLE, "sources": SOURCES})
     with pytest.raises(MissingSecret, match="LINKEDIN_SECRET"):
-        load_secrets(org.sources.webhooks, {})
-    assert load_secrets(org.sources.webhooks, {"LINKEDIN_SECRET": "x"})["linkedin"].secret == b"x"
+        load_auth(org.sources.webhooks, {})
+    auth = load_auth(org.sources.webhooks, {"LINKEDIN_SECRET": "x"})
+    assert auth.sources["linkedin"].secrets == (b"x",)
 
 
 def test_csv_row_is_a_webhook_record() -> None:
@@ -91,3 +85,21 @@ def test_backoff_grows_and_is_capped(attempt: int) -> None:
     backoff = Backoff(base_s=1.0, cap_s=60.0)
     ceiling = min(60.0, 2.0 ** min(attempt - 1, 30))
     assert ceiling / 2 <= backoff.delay(attempt) <= ceiling
+
+
+def test_each_unsigned_source_is_warned_about_at_start(caplog: pytest.LogCaptureFixture) -> None:
+    webhooks = [
+        {"source": "linkedin", "secret_env": "LINKEDIN_SECRET"},
+        {"source": "x", "unsigned": True},
+    ]
+    org = parse_organisation({**EXAMPLE, "sources": {"webhooks": webhooks}})
+    with (
+        caplog.at_level(logging.WARNING, logger="services.ingest.channels"),
+        pytest.MonkeyPatch.context() as env,
+    ):
+        env.setenv("LINKEDIN_SECRET", "s")
+        auth = webhook_auth_or_exit(org, IngestSettings())
+    assert auth.unsigned_sources() == ["x"]
+    assert [getattr(r, "source", None) for r in caplog.records] == ["x"]
+    with pytest.raises(SystemExit, match="LINKEDIN_SECRET"):
+        webhook_auth_or_exit(org, IngestSettings())
