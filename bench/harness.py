@@ -124,6 +124,11 @@ class Pipeline:
             "WEBCARE_INGEST_PORT": str(ingest_port),
             "WEBCARE_HISTORY_PORT": str(api_port),
             "WEBCARE_ADMIN_KEY": "bench-admin-key",
+            # a benchmark measures throughput, not the abuse limits: they are off here
+            "WEBCARE_INGEST_RATE_PER_ADDRESS": "0",
+            "WEBCARE_INGEST_RATE_PER_SOURCE": "0",
+            "WEBCARE_HISTORY_RATE_PER_ADDRESS": "0",
+            "WEBCARE_HISTORY_RATE_PER_KEY": "0",
             "WEBCARE_LOG_LEVEL": "WARNING",
             **{f"WEBCARE_{name.upper()}_METRICS_PORT": "0" for name in SERVICES},
             **self.extra_env,

@@ -98,10 +98,12 @@ class Feeder(threading.Thread):
                 answer = None
             if answer is not None and answer.status_code == 202:
                 return True
-            if answer is not None and answer.status_code not in (502, 503, 504):
+            # 429 is ingest's rate limit: a polite client waits as told and sends again
+            if answer is not None and answer.status_code not in (429, 502, 503, 504):
                 self.error = f"ingest refused a good batch: {answer.status_code} {answer.text}"
                 return False
             self.retries += 1
-            time.sleep(0.5)
+            wait = answer.headers.get("retry-after", "") if answer is not None else ""
+            time.sleep(min(float(wait), 5.0) if wait.isdigit() else 0.5)
         self.error = f"gave up after {self.retries} retries at {self.sent} sent"
         return False

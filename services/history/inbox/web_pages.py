@@ -16,7 +16,7 @@ from services.history import kpis, queries
 from services.history.api_deps import ApiContext, Ctx
 from services.history.api_stream import SSE_HEADERS
 from services.history.database import MentionRow, SavedReplyRow
-from services.history.department_stream import StreamUnavailable
+from services.history.department_stream import StreamsFull, StreamUnavailable
 from services.history.inbox.presenting import countdown, fill_placeholders, queue_rows
 from services.history.inbox.queue import (
     STATUSES,
@@ -105,12 +105,16 @@ def inbox_rows(
 
 
 @router.get("/inbox/stream/{department}")
-async def inbox_stream(department: str, ctx: Ctx, _user: User) -> Response:
-    """The department's deliveries as server-sent events, for the signed-in inbox page."""
+async def inbox_stream(department: str, ctx: Ctx, user: User) -> Response:
+    """The department's deliveries as server-sent events, for the signed-in inbox page.
+
+    Each open page holds one of the person's stream slots, as a key's streams do."""
     if department not in ctx.departments or ctx.streams is None:
         return Response(status_code=404)
     try:
-        events = await ctx.streams.open(department, None)
+        events = await ctx.streams.open(department, None, f"person:{user.principal.name}")
+    except StreamsFull as full:
+        return Response(status_code=full.status, headers={"Retry-After": str(full.retry_after_s)})
     except StreamUnavailable:
         return Response(status_code=503, headers={"Retry-After": "5"})
     return StreamingResponse(events, media_type="text/event-stream", headers=SSE_HEADERS)
