@@ -52,6 +52,10 @@ class WebhookSource(_Strict):
     source: Slug
     secret_env: EnvName
     header: str = "X-Webcare-Signature"
+    reply_url: HttpUrl | None = Field(
+        default=None,
+        description="Where publish posts replies (signed like the source's own bodies).",
+    )
 
 
 class Sources(_Strict):
