@@ -166,6 +166,7 @@ def build_app(
         session_lifetime=timedelta(hours=settings.session_hours),
         department_names={d.slug: d.name for d in organisation.departments} if organisation else {},
         clock=make_clock(settings.clock_file),
+        organisation=organisation,
     )
     app.service(api_service(create_api(context), settings.host, settings.port))
     watch_overdue(app, readers, context.departments, settings.gauge_interval_s)
