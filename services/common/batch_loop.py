@@ -21,15 +21,18 @@ import asyncio
 import logging
 import random
 from collections.abc import Awaitable, Callable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.errors import CommitFailedError, KafkaError
+from kafka.errors import KafkaError as KafkaPythonError
 
 from schemas import DeadLetter
 from services.common.faust_runtime import Rejected
+from services.common.lag import CONSUMER_LAG, LAG_POLL_FAILURES, OffsetReader
 from services.common.logs import CURRENT_MENTION, correlation_id
 from services.common.metrics import DEAD_LETTERS, STAGE_SECONDS
 
@@ -169,6 +172,31 @@ def backoff(attempt: int, base_s: float, cap_s: float, rng: random.Random | None
     return (rng or random).uniform(0, ceiling)
 
 
+async def watch_lag(
+    bootstrap: str, group: str, topics: Sequence[str], interval_s: float, stop: asyncio.Event
+) -> None:
+    """The consumer-lag gauge for a batch-loop stage (Faust stages use services.common.lag's
+    watch); a failed poll is counted, never fatal. Interval 0 turns it off."""
+    if interval_s <= 0:
+        return
+    reader = OffsetReader(bootstrap, group)
+    try:
+        while not stop.is_set():
+            try:
+                lag = await asyncio.to_thread(reader.lag, topics)
+            except (KafkaPythonError, OSError, ValueError, AssertionError) as err:
+                LAG_POLL_FAILURES.labels(group=group).inc()
+                log.warning("consumer lag unavailable", extra={"error": repr(err)})
+                await asyncio.to_thread(reader.close)
+            else:
+                for topic, messages in lag.items():
+                    CONSUMER_LAG.labels(group=group, topic=topic).set(messages)
+            with suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), interval_s)
+    finally:
+        await asyncio.to_thread(reader.close)
+
+
 def durable_aio_producer(bootstrap: str, client_id: str) -> AIOKafkaProducer:
     """acks=all and idempotence, as every webcare producer."""
     return AIOKafkaProducer(
@@ -203,4 +231,5 @@ __all__ = [
     "backoff",
     "batch_consumer",
     "durable_aio_producer",
+    "watch_lag",
 ]

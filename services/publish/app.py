@@ -26,6 +26,7 @@ from services.common.batch_loop import (
     Output,
     batch_consumer,
     durable_aio_producer,
+    watch_lag,
 )
 from services.common.faust_runtime import decode
 from services.common.organisation import Organisation, load_organisation_or_exit
@@ -115,9 +116,10 @@ async def run(settings: PublishSettings, stop: asyncio.Event | None = None) -> N
             lambda: datetime.now(UTC),
             RetryPolicy(settings.attempts, settings.retry_base_s, settings.retry_cap_s),
         )
+        group = f"{settings.topic_prefix}-publish"
         consumer = batch_consumer(
             settings.kafka_bootstrap,
-            f"{settings.topic_prefix}-publish",
+            group,
             [topics.conversation_events],
             "webcare-publish",
         )
@@ -125,6 +127,15 @@ async def run(settings: PublishSettings, stop: asyncio.Event | None = None) -> N
         await producer.start()
         await consumer.start()
         log.info("publish started", extra={"accounts": [a.id for a in organisation.accounts]})
+        lag = asyncio.create_task(
+            watch_lag(
+                settings.kafka_bootstrap,
+                group,
+                [topics.conversation_events],
+                settings.lag_interval_s,
+                stop,
+            )
+        )
         try:
             await BatchLoop(
                 consumer,
@@ -137,6 +148,8 @@ async def run(settings: PublishSettings, stop: asyncio.Event | None = None) -> N
                 backoff_cap_s=settings.retry_cap_s,
             ).run(stop)
         finally:
+            stop.set()
+            await lag
             await consumer.stop()
             await producer.stop()
             ledger.close()
