@@ -1,7 +1,7 @@
 """The owned batch loop of a stateless stage, on aiokafka, without Faust.
 
 Consume a batch (`getmany`), hand each record to the stage's handler (records
-of one partition in order, partitions side by side), send every output without
+of one key in order, different keys and partitions side by side), send every output without
 awaiting it, await all acknowledgements, then commit exactly the offsets whose
 effects are acknowledged. The producer is idempotent with acks=all.
 
@@ -71,7 +71,12 @@ class BatchLoop:
     timeout_ms: int = 200
     backoff_base_s: float = 0.5
     backoff_cap_s: float = 30.0
+    concurrency: int = 32  # records handled at once across keys and partitions
     _outages: int = 0
+    _slots: asyncio.Semaphore = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._slots = asyncio.Semaphore(self.concurrency)
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
@@ -122,28 +127,51 @@ class BatchLoop:
         return committed
 
     async def _partition(self, records: Sequence[ConsumerRecord[bytes, bytes]]) -> _PartitionResult:
-        result = _PartitionResult()
+        """A partition's records: one key's records in order, different keys side by side (the
+        order that matters is per relationship, the key). The partition is done up to the
+        first record an outage stopped; what other keys finished after it is replayed."""
+        by_key: dict[bytes | None, list[ConsumerRecord[bytes, bytes]]] = {}
         for record in records:
-            bound = CURRENT_MENTION.set(correlation_id(record.value or b""))
-            try:
-                outputs: Sequence[Output] = await self.handle(record)
-            except Outage as err:
-                log.warning("outage; will retry", extra={"stage": self.stage, "error": str(err)})
-                result.stopped_at = record.offset
+            by_key.setdefault(record.key, []).append(record)
+        finished: dict[int, list[Output]] = {}
+        stops: list[int] = []
+
+        async def one_key(chain: list[ConsumerRecord[bytes, bytes]]) -> None:
+            for record in chain:
+                async with self._slots:
+                    outputs = await self._handle(record)
+                if outputs is None:
+                    stops.append(record.offset)
+                    return
+                finished[record.offset] = list(outputs)
+
+        await asyncio.gather(*(one_key(chain) for chain in by_key.values()))
+        result = _PartitionResult(stopped_at=min(stops) if stops else None)
+        for record in records:  # send in offset order, up to the first stop
+            if result.stopped_at is not None and record.offset >= result.stopped_at:
                 break
-            except Rejected as rejection:
-                outputs = [self._letter(record, rejection.reason, rejection.detail)]
-            except Exception as err:  # a bug must not stop the stream: keep the record, say why
-                log.exception("handler failed", extra={"stage": self.stage})
-                outputs = [self._letter(record, "handler_error", f"{type(err).__name__}: {err}")]
-            finally:
-                CURRENT_MENTION.reset(bound)
-            for output in outputs:
+            for output in finished[record.offset]:
                 result.pending.append(
                     await self.producer.send(output.topic, output.value, key=output.key)
                 )
             result.done = record.offset
         return result
+
+    async def _handle(self, record: ConsumerRecord[bytes, bytes]) -> Sequence[Output] | None:
+        """The record's outputs (a dead letter for poison), or None when an outage stopped it."""
+        bound = CURRENT_MENTION.set(correlation_id(record.value or b""))
+        try:
+            return await self.handle(record)
+        except Outage as err:
+            log.warning("outage; will retry", extra={"stage": self.stage, "error": str(err)})
+            return None
+        except Rejected as rejection:
+            return [self._letter(record, rejection.reason, rejection.detail)]
+        except Exception as err:  # a bug must not stop the stream: keep the record, say why
+            log.exception("handler failed", extra={"stage": self.stage})
+            return [self._letter(record, "handler_error", f"{type(err).__name__}: {err}")]
+        finally:
+            CURRENT_MENTION.reset(bound)
 
     def _letter(self, record: ConsumerRecord[bytes, bytes], reason: str, detail: str) -> Output:
         DEAD_LETTERS.labels(stage=self.stage, reason=reason).inc()

@@ -7,6 +7,7 @@ an entry a crash left unfinished is settled by asking the platform first
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -64,7 +65,7 @@ class Publisher:
         Raises Unavailable when the platform could not be reached."""
         if event.kind is not Kind.REPLY_REQUESTED:
             return None
-        entry = self.ledger.get(event.event_id)
+        entry = await asyncio.to_thread(self.ledger.get, event.event_id)
         if entry is not None and entry.state == "posted":
             return self._replied(event, Posted(entry.post_id or "", entry.post_url))
         if entry is not None and entry.state == "failed":
@@ -79,7 +80,9 @@ class Publisher:
         try:
             return await self._publish(event, entry, channel, reply)
         except PlatformRefused as err:
-            self.ledger.failed(event.event_id, err.status, err.message, self.clock())
+            await asyncio.to_thread(
+                self.ledger.failed, event.event_id, err.status, err.message, self.clock()
+            )
             return self._failed(event, err.status, err.message, channel.platform)
         except PlatformUnavailable as err:
             PLATFORM_ERRORS.labels(platform=channel.platform).inc()
@@ -93,7 +96,7 @@ class Publisher:
             if found is not None:
                 RECOVERED.labels(platform=channel.platform).inc()
                 log.info("post found after restart", extra={"request_id": event.event_id})
-                return self._done(event, channel, found)
+                return await self._done(event, channel, found)
         limit = await self._retrying(channel, channel.limit)
         if limit is not None:
             handle = reply.target.author_handle
@@ -107,9 +110,11 @@ class Publisher:
                 raise PlatformRefused(
                     422, f"{length.count} characters, the limit is {length.limit}"
                 )
-        self.ledger.begin(event.event_id, event.account or channel.platform, self.clock())
+        await asyncio.to_thread(
+            self.ledger.begin, event.event_id, event.account or channel.platform, self.clock()
+        )
         posted = await self._retrying(channel, lambda: channel.post(reply))
-        return self._done(event, channel, posted)
+        return await self._done(event, channel, posted)
 
     async def _retrying(self, channel: Channel, attempt: Callable[[], Awaitable[T]]) -> T:
         return await with_retries(
@@ -119,11 +124,11 @@ class Publisher:
             cap_s=self.retry.cap_s,
         )
 
-    def _done(
+    async def _done(
         self, event: ConversationEvent, channel: Channel, posted: Posted
     ) -> ConversationEvent:
         now = self.clock()
-        self.ledger.posted(event.event_id, posted.post_id, posted.url, now)
+        await asyncio.to_thread(self.ledger.posted, event.event_id, posted.post_id, posted.url, now)
         REPLY_SECONDS.labels(platform=channel.platform).observe(
             max(0.0, (now - event.at).total_seconds())
         )
