@@ -282,6 +282,18 @@ def _checked_reply(
     return preview, target
 
 
+def preview_reply(
+    ctx: ApiContext, principal: Principal, mention_id: str, draft: ReplyDraft
+) -> ReplyPreview:
+    """What a reply would be (account, text as posted, length, limit, warnings), for the JSON
+    API and the inbox alike; writes nothing. Raises ApiError 404/403/409/422 as a reply would."""
+    row = _mention(ctx, mention_id)
+    department = _may_act(ctx, principal, mention_id, Kind.REPLY_REQUESTED)
+    preview, _ = _compose(ctx, row, department, draft.text, draft.account, draft.direct)
+    reply_compose.count_warnings(preview, department, "shown")
+    return preview
+
+
 def _act_on_mention(
     ctx: ApiContext,
     principal: Principal,
@@ -327,11 +339,7 @@ def reply_preview(mention_id: str, ctx: Ctx, who: Actor, body: ReplyDraft) -> Re
     """Check a reply before sending: the account it goes out from, its length against the
     platform's limit, and the guidelines' warnings. Writes nothing. 422 when the mention's
     source has no reply channel or the department has no account on its platform."""
-    row = _mention(ctx, mention_id)
-    department = _may_act(ctx, who, mention_id, Kind.REPLY_REQUESTED)
-    preview, _ = _compose(ctx, row, department, body.text, body.account, body.direct)
-    reply_compose.count_warnings(preview, department, "shown")
-    return preview
+    return preview_reply(ctx, who, mention_id, body)
 
 
 @router.post("/mentions/{mention_id:path}/reply", response_model=ActionResult)
