@@ -199,7 +199,7 @@ def test_claim_conflict_expiry_escalation_and_late_reply(pipeline: dict[str, Any
     communicatie = department_key(api, "communicatie-desk", "communicatie")
     claim = httpx.post(f"{api}/v1/mentions/{mention_id}/claim", headers=service, timeout=30)
     assert claim.status_code == 200, claim.text
-    assert claim.json()["mention"]["claimed_by"] == "service-desk"
+    assert claim.json()["mention"]["claimed_by"] == "key:service-desk"  # a key acts as key:<name>
     second = httpx.post(f"{api}/v1/mentions/{mention_id}/claim", headers=communicatie, timeout=30)
     assert second.status_code == 409, second.text
     assert "service-desk" in second.json()["problems"][0]
@@ -230,7 +230,7 @@ def test_claim_conflict_expiry_escalation_and_late_reply(pipeline: dict[str, Any
     )
     [expired] = deliveries(back, mention_id, "sla_expired")
     assert expired.notice is not None
-    assert expired.notice.actor == "service-desk"
+    assert expired.notice.actor == "key:service-desk"
     assert "expired" in expired.notice.reason
 
     # a reply through the API closes the loop; the KPIs count it as answered late
