@@ -11,7 +11,7 @@ export WEBCARE_STATE_DIR="${WEBCARE_STATE_DIR:-$root/.state}"
 run_dir="$WEBCARE_STATE_DIR/run"
 logs="$WEBCARE_STATE_DIR/logs"
 mkdir -p "$run_dir" "$logs"
-services=(ingest classify route notify history)
+services=(ingest classify route notify history publish)
 
 started_kafka=0
 if [ -z "${WEBCARE_KAFKA_BOOTSTRAP:-}" ]; then
@@ -85,7 +85,7 @@ webcare is running.
   ingest      POST $ingest_url/v1/mentions
   history API $api_url/docs  (GET /v1/mentions/{id}, /v1/relationships/{id}/conversation)
   Kafka       $WEBCARE_KAFKA_BOOTSTRAP   topics: ${WEBCARE_TOPIC_PREFIX:-webcare}.*
-  metrics     :${WEBCARE_INGEST_METRICS_PORT:-9101} ingest  :${WEBCARE_CLASSIFY_METRICS_PORT:-9102} classify  :${WEBCARE_ROUTE_METRICS_PORT:-9103} route  :${WEBCARE_NOTIFY_METRICS_PORT:-9104} notify  :${WEBCARE_HISTORY_METRICS_PORT:-9105} history
+  metrics     :${WEBCARE_INGEST_METRICS_PORT:-9101} ingest  :${WEBCARE_CLASSIFY_METRICS_PORT:-9102} classify  :${WEBCARE_ROUTE_METRICS_PORT:-9103} route  :${WEBCARE_NOTIFY_METRICS_PORT:-9104} notify  :${WEBCARE_HISTORY_METRICS_PORT:-9105} history  :${WEBCARE_PUBLISH_METRICS_PORT:-9106} publish
   logs        $logs/<service>.log
   $admin_key_note
   $inbox_note

@@ -150,6 +150,7 @@ RoutingKind = Literal[
     "guideline_warning",
     "crisis_raised",
     "crisis_cleared",
+    "reply_failed",
 ]
 
 
@@ -241,6 +242,21 @@ class ConversationEventKind(StrEnum):
     LINKED = "linked"
     ERASED = "erased"  # GDPR erasure of the relationship (history deletes it, leaves a tombstone)
     NOTED = "note"  # a free note a person left on the mention for colleagues; changes no state
+    # A person asked webcare to post a reply through an organisation account (publish posts
+    # it and writes `replied` with the post's id and URL, or `reply_failed`).
+    REPLY_REQUESTED = "reply_requested"
+    REPLY_FAILED = "reply_failed"
+
+
+class ReplyTarget(Contract):
+    """What publish needs to thread a reply: the mention as its platform knows it."""
+
+    source: Slug
+    external_id: str = Field(min_length=1, max_length=300)
+    author_handle: str = Field(min_length=1, max_length=200)
+    author_id: str | None = Field(default=None, max_length=200)
+    url: str | None = Field(default=None, max_length=2000)
+    thread_root: str | None = Field(default=None, max_length=300)
 
 
 class ConversationEvent(Contract):
@@ -258,6 +274,17 @@ class ConversationEvent(Contract):
     topics: list[str] | None = None
     linked_relationship_id: str | None = None
     at: UtcDatetime
+    # Added by the publishing issue (optional, so old events and readers stay valid):
+    account: str | None = Field(default=None, description="Organisation account of a reply.")
+    direct: bool = Field(default=False, description="Reply as a direct message (Mastodon).")
+    reply_to: ReplyTarget | None = Field(default=None, description="On reply_requested.")
+    request_id: str | None = Field(
+        default=None, description="On replied/reply_failed by publish: the reply_requested id."
+    )
+    post_id: str | None = Field(default=None, max_length=300, description="The platform's id.")
+    post_url: str | None = Field(default=None, max_length=2000)
+    failure_status: int | None = Field(default=None, description="The platform's HTTP status.")
+    failure_message: str | None = Field(default=None, max_length=2000)
 
 
 # A letter carries its original base64-encoded and must still fit Kafka's default 1 MB message

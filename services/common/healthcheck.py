@@ -17,7 +17,7 @@ from urllib.error import URLError
 
 from services.common.settings import CommonSettings
 
-SERVICES = ("ingest", "classify", "route", "notify", "history")
+SERVICES = ("ingest", "classify", "route", "notify", "history", "publish")
 
 
 def service_from_cmdline(cmdline: bytes) -> str | None:
@@ -44,6 +44,10 @@ def settings_of(service: str) -> CommonSettings:
         from services.notify.settings import NotifySettings
 
         return NotifySettings()
+    if service == "publish":
+        from services.publish.settings import PublishSettings
+
+        return PublishSettings()
     from services.history.settings import HistorySettings
 
     return HistorySettings()

@@ -12,6 +12,11 @@ from typing import Annotated
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, model_validator
 
+from services.common.organisation_accounts import (
+    Account,
+    ReplyGuidelines,
+    check_account_references,
+)
 from services.common.organisation_push import PushTargets
 from services.common.organisation_routing import RoutingPolicy, check_references
 from services.common.organisation_rules import TopicRule
@@ -73,6 +78,12 @@ class Organisation(Strict):
     topic_rules: list[TopicRule] = Field(
         default_factory=list, description="Keyword rules that force or forbid a topic."
     )
+    accounts: list[Account] = Field(
+        default_factory=list, description="The organisation's own accounts replies are posted from."
+    )
+    reply_guidelines: ReplyGuidelines = Field(
+        default_factory=ReplyGuidelines, description="Warnings shown before a reply is sent."
+    )
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Organisation:
@@ -98,6 +109,7 @@ class Organisation(Strict):
     @model_validator(mode="after")
     def _routing_references_resolve(self) -> Organisation:
         check_references(self.routing, self.department_slugs, [t.slug for t in self.topics])
+        check_account_references(self.accounts, self.department_slugs)
         return self
 
     def department(self, slug: str) -> Department:

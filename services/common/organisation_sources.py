@@ -60,6 +60,10 @@ class WebhookSource(_Strict):
     previous_secret_env: EnvName | None = None
     unsigned: bool = False
     header: str = Field(default="X-Webcare-Signature", pattern=r"^[A-Za-z0-9-]{1,64}$")
+    reply_url: HttpUrl | None = Field(
+        default=None,
+        description="Where publish posts replies (signed like the source's own bodies).",
+    )
 
     @model_validator(mode="after")
     def _signed_or_said_unsigned(self) -> WebhookSource:
@@ -67,6 +71,8 @@ class WebhookSource(_Strict):
             raise ValueError("unsigned: true takes no secret_env or previous_secret_env")
         if not self.unsigned and not self.secret_env:
             raise ValueError("needs secret_env (or unsigned: true to accept it unsigned)")
+        if self.reply_url is not None and not self.secret_env:
+            raise ValueError("reply_url needs secret_env: replies to a source are signed with it")
         return self
 
 

@@ -26,6 +26,7 @@ from services.common.settings import REPO_ROOT, CommonSettings
 from services.history.settings import HistorySettings
 from services.ingest.settings import IngestSettings
 from services.notify.settings import NotifySettings
+from services.publish.settings import PublishSettings
 from services.route.settings import RouteSettings
 
 DOC = REPO_ROOT / "docs" / "configuration.md"
@@ -38,6 +39,7 @@ SECTIONS: tuple[tuple[str, type[BaseSettings]], ...] = (
     ("route", RouteSettings),
     ("notify", NotifySettings),
     ("history", HistorySettings),
+    ("publish", PublishSettings),
 )
 
 

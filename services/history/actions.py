@@ -10,9 +10,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from schemas import ConversationEvent, ConversationEventKind
+from schemas import ConversationEvent, ConversationEventKind, ReplyTarget
 
 Slug = Annotated[
     str, StringConstraints(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_-]*$")
@@ -37,8 +37,45 @@ class NoteText(Request):
 
 
 class Reply(Request):
+    """A reply: posted through an organisation account, or recorded as answered elsewhere."""
+
     text: str = Field(min_length=1, max_length=10_000)
-    channel: Slug = Field(description="Where the reply is (to be) posted, e.g. 'x', 'email'.")
+    channel: Slug | None = Field(
+        default=None,
+        description=(
+            "Where it was answered, e.g. 'x', 'email' (needed with answered_elsewhere);"
+            " a posted reply goes to the mention's own platform."
+        ),
+    )
+    account: Slug | None = Field(
+        default=None,
+        description=(
+            "Organisation account to post from; default the account the mention named,"
+            " else the department's own."
+        ),
+    )
+    direct: bool = Field(default=False, description="Mastodon: send as a direct message.")
+    confirm_warnings: bool = Field(
+        default=False, description="Send although the guidelines warn (409 lists them)."
+    )
+    answered_elsewhere: bool = Field(
+        default=False,
+        description="Only record that it was answered outside webcare; nothing is posted.",
+    )
+
+    @model_validator(mode="after")
+    def _elsewhere_names_channel(self) -> Reply:
+        if self.answered_elsewhere and self.channel is None:
+            raise ValueError("answered_elsewhere needs the channel it was answered on")
+        return self
+
+
+class ReplyDraft(Request):
+    """A reply to check before sending: `POST .../reply/preview`."""
+
+    text: str = Field(min_length=1, max_length=10_000)
+    account: Slug | None = None
+    direct: bool = False
 
 
 class Retag(Request):
@@ -59,15 +96,24 @@ def to_event(
     at: datetime,
     mention_id: str | None = None,
     request: Request | None = None,
+    reply_to: ReplyTarget | None = None,
 ) -> ConversationEvent:
-    text = channel = linked = None
+    text = channel = linked = account = None
+    direct = False
     topics: list[str] | None = None
     if isinstance(request, Note):
         text = request.note
     elif isinstance(request, NoteText):
         text = request.text
     elif isinstance(request, Reply):
-        text, channel = request.text, request.channel
+        text, channel, account, direct = (
+            request.text,
+            request.channel,
+            request.account,
+            request.direct,
+        )
+        if kind is ConversationEventKind.REPLY_REQUESTED and reply_to is not None:
+            channel = reply_to.source
     elif isinstance(request, Retag):
         topics = sorted(set(request.topics))
     elif isinstance(request, Link):
@@ -84,4 +130,7 @@ def to_event(
         topics=topics,
         linked_relationship_id=linked,
         at=at,
+        account=account,
+        direct=direct,
+        reply_to=reply_to,
     )

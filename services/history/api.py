@@ -72,7 +72,9 @@ def create_api(
         headers = {"WWW-Authenticate": "Bearer"} if err.status == 401 else None
         return JSONResponse(
             status_code=err.status,
-            content=Problem(error=err.error, problems=[err.problem]).model_dump(),
+            content=Problem(
+                error=err.error, problems=[err.problem], warnings=err.warnings
+            ).model_dump(exclude_none=True),
             headers=headers,
         )
 

@@ -21,15 +21,25 @@ from fastapi import APIRouter, Body, Response
 from prometheus_client import Counter
 from sqlalchemy import select
 
-from schemas import ConversationEvent
+from schemas import ConversationEvent, ReplyTarget
 from schemas import ConversationEventKind as Kind
 from services.common import claim_rule
-from services.history import key_store, queries
-from services.history.actions import Link, Note, NoteText, Reply, Request, Retag, to_event
+from services.history import key_store, queries, reply_compose
+from services.history.actions import (
+    Link,
+    Note,
+    NoteText,
+    Reply,
+    ReplyDraft,
+    Request,
+    Retag,
+    to_event,
+)
 from services.history.api_deps import Actor, Admin, ApiContext, ApiError, Ctx
 from services.history.database import ConversationEventRow, MentionRouteRow, MentionRow
 from services.history.keys import Principal
 from services.history.publisher import PublishFailed
+from services.history.reply_compose import ReplyPreview
 from services.history.views import ActionResult, MentionView, Problem
 
 router = APIRouter(
@@ -41,6 +51,7 @@ router = APIRouter(
         403: {"model": Problem},
         404: {"model": Problem},
         409: {"model": Problem},
+        422: {"model": Problem},
         503: {"model": Problem},
     },
 )
@@ -181,6 +192,12 @@ def act_on_mention(
                 "claim_conflict",
                 f"claimed by {holder.actor} ({holder.department}) since {holder.at.isoformat()}",
             )
+    reply_to = None
+    if kind is Kind.REPLY_REQUESTED:
+        if not isinstance(request, Reply):
+            raise ApiError(422, "no_reply", "a reply request needs a Reply")
+        preview, reply_to = _checked_reply(ctx, principal, row, department, request)
+        request = request.model_copy(update={"account": preview.account})
     event = to_event(
         event_id=str(uuid.uuid4()),
         kind=kind,
@@ -190,6 +207,7 @@ def act_on_mention(
         at=now,
         mention_id=mention_id,
         request=request,
+        reply_to=reply_to,
     )
     applied = _publish_and_wait(ctx, event, principal, mention_id)
     mention = _current(ctx, mention_id) if applied else None
@@ -205,6 +223,75 @@ def act_on_mention(
         ctx, principal, kind.value, mention_id, "applied" if applied else "accepted", event.event_id
     )
     return ActionResult(event_id=event.event_id, applied=applied, mention=mention)
+
+
+def _compose(
+    ctx: ApiContext,
+    row: MentionRow,
+    department: str | None,
+    text: str,
+    account: str | None,
+    direct: bool,
+) -> tuple[ReplyPreview, ReplyTarget]:
+    if ctx.organisation is None:
+        raise ApiError(422, "no_reply_channel", "no organisation config: webcare posts no replies")
+    try:
+        with ctx.readers() as session:
+            return reply_compose.compose(
+                session,
+                ctx.organisation,
+                ctx.instance_limits,
+                row,
+                department,
+                text,
+                account,
+                direct,
+            )
+    except reply_compose.ComposeRefused as err:
+        raise ApiError(422, err.error, err.problem) from err
+
+
+def _checked_reply(
+    ctx: ApiContext, principal: Principal, row: MentionRow, department: str | None, body: Reply
+) -> tuple[ReplyPreview, ReplyTarget]:
+    """The reply's preview once it may be requested: 422 without a channel or an account or
+    when it is too long, 409 when it has warnings nobody confirmed."""
+    try:
+        preview, target = _compose(ctx, row, department, body.text, body.account, body.direct)
+    except ApiError:
+        _audit(ctx, principal, Kind.REPLY_REQUESTED.value, row.id, "refused", None)
+        raise
+    if not preview.fits:
+        _audit(ctx, principal, Kind.REPLY_REQUESTED.value, row.id, "too_long", None)
+        raise ApiError(
+            422,
+            "reply_too_long",
+            f"{preview.length} characters; the limit on {preview.platform} is {preview.limit}",
+        )
+    if preview.warnings and not body.confirm_warnings:
+        reply_compose.count_warnings(preview, department, "shown")
+        _audit(ctx, principal, Kind.REPLY_REQUESTED.value, row.id, "unconfirmed", None)
+        raise ApiError(
+            409,
+            "confirm_warnings",
+            "the reply has guideline warnings: read them, then send again with"
+            ' "confirm_warnings": true',
+            warnings=[w.model_dump() for w in preview.warnings],
+        )
+    reply_compose.count_warnings(preview, department, "sent")
+    return preview, target
+
+
+def preview_reply(
+    ctx: ApiContext, principal: Principal, mention_id: str, draft: ReplyDraft
+) -> ReplyPreview:
+    """What a reply would be (account, text as posted, length, limit, warnings), for the JSON
+    API and the inbox alike; writes nothing. Raises ApiError 404/403/409/422 as a reply would."""
+    row = _mention(ctx, mention_id)
+    department = _may_act(ctx, principal, mention_id, Kind.REPLY_REQUESTED)
+    preview, _ = _compose(ctx, row, department, draft.text, draft.account, draft.direct)
+    reply_compose.count_warnings(preview, department, "shown")
+    return preview
 
 
 def _act_on_mention(
@@ -247,10 +334,23 @@ def release(
     return _act_on_mention(ctx, who, response, mention_id, Kind.RELEASED, body)
 
 
+@router.post("/mentions/{mention_id:path}/reply/preview", response_model=ReplyPreview, tags=["act"])
+def reply_preview(mention_id: str, ctx: Ctx, who: Actor, body: ReplyDraft) -> ReplyPreview:
+    """Check a reply before sending: the account it goes out from, its length against the
+    platform's limit, and the guidelines' warnings. Writes nothing. 422 when the mention's
+    source has no reply channel or the department has no account on its platform."""
+    return preview_reply(ctx, who, mention_id, body)
+
+
 @router.post("/mentions/{mention_id:path}/reply", response_model=ActionResult)
 def reply(mention_id: str, ctx: Ctx, who: Actor, response: Response, body: Reply) -> ActionResult:
-    """Record a reply (its text and channel); posting it to the platform is not done here."""
-    return _act_on_mention(ctx, who, response, mention_id, Kind.REPLIED, body)
+    """Post a reply through the organisation's account on the mention's platform: writes
+    `reply_requested`; publish posts it and writes `replied` (with the post's URL) or
+    `reply_failed`. 422 when the source has no reply channel or the text is too long; 409
+    with the warnings until `confirm_warnings` is true. `{"answered_elsewhere": true,
+    "channel": ...}` only records an answer given outside webcare (`replied`)."""
+    kind = Kind.REPLIED if body.answered_elsewhere else Kind.REPLY_REQUESTED
+    return _act_on_mention(ctx, who, response, mention_id, kind, body)
 
 
 @router.post("/mentions/{mention_id:path}/note", response_model=ActionResult)

@@ -10,19 +10,21 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Protocol
+from typing import Annotated, Any, Protocol
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from schemas import ConversationEvent
+from services.common.organisation import Organisation
 from services.history.department_stream import DepartmentStreams
 from services.history.inbox.rate_limit import LoginLimits
 from services.history.inbox.sso import SingleSignOn
 from services.history.key_store import authenticate
 from services.history.keys import Principal, Scope
 from services.history.queries import ReadContext
+from services.history.reply_compose import InstanceLimits
 
 
 class Publisher(Protocol):
@@ -53,6 +55,9 @@ class ApiContext:
     login_limits: LoginLimits = field(default_factory=LoginLimits)
     department_names: dict[str, str] = field(default_factory=dict)
     sso: SingleSignOn | None = None  # single sign-on through OpenID Connect, when configured
+    # Replies posted through the organisation's accounts (reply_compose.py).
+    organisation: Organisation | None = None
+    instance_limits: InstanceLimits = field(default_factory=InstanceLimits)
 
     def read_context(self) -> ReadContext:
         return ReadContext(now=self.clock(), claim_ttl=self.claim_ttl)
@@ -61,11 +66,14 @@ class ApiContext:
 class ApiError(Exception):
     """An answer other than success, as `{"error": ..., "problems": [...]}`."""
 
-    def __init__(self, status: int, error: str, problem: str) -> None:
+    def __init__(
+        self, status: int, error: str, problem: str, warnings: list[dict[str, Any]] | None = None
+    ) -> None:
         super().__init__(f"{status} {error}: {problem}")
         self.status = status
         self.error = error
         self.problem = problem
+        self.warnings = warnings
 
 
 async def context(request: Request) -> ApiContext:

@@ -183,6 +183,7 @@ def build_app(
         department_names={d.slug: d.name for d in organisation.departments} if organisation else {},
         clock=make_clock(settings.clock_file),
         sso=single_sign_on(settings),
+        organisation=organisation,
     )
     api = create_api(
         context,

@@ -172,6 +172,13 @@ class ConversationEventRow(Base):
     topics: Mapped[list[str] | None] = mapped_column(_json())
     linked_relationship_id: Mapped[str | None] = mapped_column(String)
     at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # Replies posted by publish (migration 0005): the account, and the post or the failure.
+    account: Mapped[str | None] = mapped_column(String, nullable=True)
+    request_id: Mapped[str | None] = mapped_column(String, nullable=True)
+    post_id: Mapped[str | None] = mapped_column(String, nullable=True)
+    post_url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    failure_status: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    failure_message: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class RelationshipLinkRow(Base):

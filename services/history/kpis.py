@@ -26,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -49,6 +49,8 @@ class MentionFacts:
     topics: tuple[str, ...] = ()
     # Route expired or escalated it: its first deadline passed without a reply.
     breached: bool = False
+    # publish posted a reply to it through an organisation account (a `replied` with a post).
+    posted: bool = False
 
 
 class Kpi(BaseModel):
@@ -68,6 +70,9 @@ class Kpi(BaseModel):
     first_response_p50_s: float | None
     first_response_p90_s: float | None
     first_response_mean_s: float | None
+    answered_by_post: int = Field(
+        default=0, description="Answered with a reply webcare posted to the platform."
+    )
 
 
 class KpiReport(BaseModel):
@@ -103,6 +108,7 @@ def compute(mentions: Iterable[MentionFacts], now: datetime) -> list[Kpi]:
     counts: dict[tuple[str, str], dict[str, int]] = defaultdict(
         lambda: {"within_sla": 0, "late": 0, "never": 0, "pending": 0}
     )
+    posted: dict[tuple[str, str], int] = defaultdict(int)
     delays: dict[tuple[str, str], list[float]] = defaultdict(list)
     for facts in mentions:
         result = outcome(facts, now)
@@ -115,9 +121,15 @@ def compute(mentions: Iterable[MentionFacts], now: datetime) -> list[Kpi]:
             for topic in sorted(set(matched or facts.topics or (UNCLASSIFIED,))):
                 key = (department, topic)
                 counts[key][result] += 1
+                posted[key] += int(facts.posted)
                 if delay is not None:
                     delays[key].append(delay)
-    return [_kpi(key, counts[key], sorted(delays[key])) for key in sorted(counts)]
+    return [
+        _kpi(key, counts[key], sorted(delays[key])).model_copy(
+            update={"answered_by_post": posted[key]}
+        )
+        for key in sorted(counts)
+    ]
 
 
 def _kpi(key: tuple[str, str], count: dict[str, int], delays: list[float]) -> Kpi:
@@ -154,6 +166,14 @@ def load(
         .group_by(ConversationEventRow.mention_id)
         .subquery()
     )
+    posted = set(
+        session.scalars(
+            select(ConversationEventRow.mention_id)
+            .where(ConversationEventRow.kind == ConversationEventKind.REPLIED.value)
+            .where(ConversationEventRow.post_id.is_not(None))
+            .distinct()
+        )
+    )
     query = (
         select(
             MentionRow.id,
@@ -187,6 +207,7 @@ def load(
                 routes=(route,),
                 topics=tuple(row.topics or ()),
                 breached=breached,
+                posted=row.id in posted,
             )
         else:
             by_mention[row.id] = MentionFacts(

@@ -349,6 +349,12 @@ def apply_event(
             topics=list(event.topics) if event.topics is not None else None,
             linked_relationship_id=event.linked_relationship_id,
             at=event.at,
+            account=event.account,
+            request_id=event.request_id,
+            post_id=event.post_id,
+            post_url=event.post_url,
+            failure_status=event.failure_status,
+            failure_message=event.failure_message,
         )
         session.add(row)
         session.flush()

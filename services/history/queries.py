@@ -234,13 +234,29 @@ def timeline_items(
                 channel=e.channel,
                 text=e.text,
                 topics=e.topics,
-                detail={"linked_relationship_id": e.linked_relationship_id}
-                if e.linked_relationship_id
-                else {},
+                detail=_event_detail(e),
             )
         )
     items.sort(key=_timeline_key)
     return items
+
+
+def _event_detail(e: EventView) -> dict[str, Any]:
+    """What an event adds to its timeline item: a link, or a posted reply's id and URL."""
+    detail: dict[str, Any] = {}
+    for name in (
+        "linked_relationship_id",
+        "account",
+        "request_id",
+        "post_id",
+        "post_url",
+        "failure_status",
+        "failure_message",
+    ):
+        value = getattr(e, name)
+        if value is not None:
+            detail[name] = value
+    return detail
 
 
 def _timeline_key(item: TimelineItem) -> tuple[str, int, str]:

@@ -20,6 +20,9 @@ class View(BaseModel):
 class Problem(BaseModel):
     error: str
     problems: list[str]
+    warnings: list[dict[str, Any]] | None = Field(
+        default=None, description="A reply's guideline warnings (409 confirm_warnings)."
+    )
 
 
 class RouteView(View):
@@ -94,6 +97,12 @@ class EventView(View):
     topics: list[str] | None
     linked_relationship_id: str | None
     at: datetime
+    account: str | None = Field(default=None, description="Organisation account of a reply.")
+    request_id: str | None = Field(default=None, description="replied/reply_failed: the request.")
+    post_id: str | None = Field(default=None, description="replied: the platform's post id.")
+    post_url: str | None = Field(default=None, description="replied: the post's link.")
+    failure_status: int | None = Field(default=None, description="reply_failed: HTTP status.")
+    failure_message: str | None = Field(default=None, description="reply_failed: why.")
 
 
 TimelineKind = Literal[
@@ -109,6 +118,8 @@ TimelineKind = Literal[
     "linked",
     "erased",
     "note",
+    "reply_requested",
+    "reply_failed",
     # Route's notices about a mention (RoutingDecision kinds other than "mention").
     "sla_expired",
     "escalated",

@@ -20,7 +20,9 @@ MAX_ITEMS = 50
 
 # Never held back, whatever a department's policy says: a person must act on these now.
 ALWAYS_IMMEDIATE_PRIORITIES = frozenset({"high", "urgent"})
-ALWAYS_IMMEDIATE_KINDS = frozenset({"escalated", "sla_expired", "crisis_raised", "crisis_cleared"})
+ALWAYS_IMMEDIATE_KINDS = frozenset(
+    {"escalated", "sla_expired", "crisis_raised", "crisis_cleared", "reply_failed"}
+)
 
 
 def goes_to_digest(policy: DigestPolicy | None, priority: str, kind: str = "mention") -> bool:

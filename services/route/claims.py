@@ -187,7 +187,32 @@ def apply_event(
         return replace(_reply(case, event), claim_outcome=outcome.kind)
     if kind is ConversationEventKind.RESOLVED:
         return replace(_resolve(case, event), claim_outcome=outcome.kind)
-    return Step(case, changed=False)  # retagged, linked, note: nothing to do with claims
+    if kind is ConversationEventKind.REPLY_FAILED:
+        return _reply_failed(case, event, now)
+    # retagged, linked, note, reply_requested (only publish's `replied` answers): no change
+    return Step(case, changed=False)
+
+
+def _reply_failed(case: Case, event: ConversationEvent, now: datetime) -> Step:
+    """A reply publish could not post: the department that asked hears it like any notice."""
+    status = f"{event.failure_status} " if event.failure_status is not None else ""
+    reason = f"reply not posted: {status}{event.failure_message or 'unknown failure'}"
+    notice = RoutingNotice(
+        reason=reason[:500],
+        actor=event.actor,
+        actor_department=event.department,
+        channel=event.channel,
+    )
+    department = event.department or case.departments[0]
+    decision = _say(
+        case,
+        "reply_failed",
+        [DepartmentRoute(department=department, rule="reply_failed")],
+        notice,
+        now,
+        event.event_id,
+    )
+    return Step(case, [decision], changed=False)
 
 
 def _refuse(case: Case, event: ConversationEvent, holder: claim_rule.Claim, now: datetime) -> Step:

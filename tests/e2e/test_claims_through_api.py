@@ -237,7 +237,11 @@ def test_claim_conflict_expiry_escalation_and_late_reply(pipeline: dict[str, Any
     reply = httpx.post(
         f"{api}/v1/mentions/{mention_id}/reply",
         headers=service,
-        json={"text": "Excuses, we zoeken het uit en storten het terug.", "channel": "x"},
+        json={
+            "text": "Excuses, we zoeken het uit en storten het terug.",
+            "channel": "x",
+            "answered_elsewhere": True,
+        },
         timeout=30,
     )
     assert reply.status_code == 200, reply.text

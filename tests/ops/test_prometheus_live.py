@@ -41,7 +41,7 @@ from tests.unit.factories import EXAMPLE_CONFIG
 
 pytestmark = [pytest.mark.kafka, pytest.mark.e2e]
 
-SERVICES = ["ingest", "classify", "route", "notify", "history"]
+SERVICES = ["ingest", "classify", "route", "notify", "history", "publish"]
 PROMETHEUS_DIR = Path(__file__).resolve().parents[2] / "deploy" / "prometheus"
 RATE_INTERVAL = "1m"  # what Grafana's $__rate_interval stands for in these queries
 

@@ -9,7 +9,14 @@ import yaml
 from tests.ops.conftest import DEPLOY
 
 PROMETHEUS = DEPLOY / "prometheus"
-SERVICE_PORTS = {"ingest": 9101, "classify": 9102, "route": 9103, "notify": 9104, "history": 9105}
+SERVICE_PORTS = {
+    "ingest": 9101,
+    "classify": 9102,
+    "route": 9103,
+    "notify": 9104,
+    "history": 9105,
+    "publish": 9106,
+}
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:

@@ -210,7 +210,8 @@ def test_keys_scopes_and_every_action(
 
     # Reply, re-tag, resolve.
     reply = sanne.post(
-        "/v1/mentions/x:1/reply", json={"text": "Excuses, we storten het terug.", "channel": "x"}
+        "/v1/mentions/x:1/reply",
+        json={"text": "Excuses, we storten het terug.", "channel": "x", "answered_elsewhere": True},
     )
     assert reply.status_code == 200, reply.text
     assert reply.json()["mention"]["claimed_by"] is None  # a reply ends the claim
@@ -308,7 +309,10 @@ def test_export_erase_and_rebuild(
         )
     )
     assert (
-        bob.post("/v1/mentions/x:3/reply", json={"text": "Welkom!", "channel": "x"}).status_code
+        bob.post(
+            "/v1/mentions/x:3/reply",
+            json={"text": "Welkom!", "channel": "x", "answered_elsewhere": True},
+        ).status_code
         == 200
     )
     assert bob.get("/v1/relationships/rel-bob/export").status_code == 403

@@ -249,3 +249,24 @@ def test_kpis_endpoint(engine: Engine, put: Callable[..., None]) -> None:
     assert client.get("/v1/kpis", params=empty).status_code == 400
     anonymous = TestClient(client.app)
     assert anonymous.get("/v1/kpis").status_code == 401
+
+
+def test_replies_posted_by_publish_are_counted(engine: Engine, put: Callable[..., None]) -> None:
+    put(*corpus())
+    put(
+        event(
+            "req-1.replied",
+            kind="replied",
+            mention_id="mastodon:3",
+            text="hi",
+            post_id="110",
+            post_url="https://example.social/@org/110",
+            at=T0 + 2 * H,
+        )
+    )
+    readers, _writers = session_factories(engine)
+    with readers() as session:
+        loaded = {f.mention_id: f for f in load(session)}
+    assert {m for m, f in loaded.items() if f.posted} == {"mastodon:3"}
+    [row] = compute(loaded.values(), T0 + 10 * H)
+    assert (row.answered, row.answered_by_post) == (4, 1)  # recorded replies count as answers

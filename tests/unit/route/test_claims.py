@@ -210,3 +210,28 @@ def test_a_case_is_past_its_retention_once_it_came_in_before_the_horizon(horizon
     stored = press_case().model_dump(mode="json")  # as the table holds it
 
     assert past_retention(stored, horizon) is past
+
+
+def test_a_reply_request_keeps_the_clock_running_until_publish_says_replied() -> None:
+    claimed = step(press_case(), event("claimed", "femke", FRIDAY, "communicatie"), FRIDAY).case
+    asked = step(claimed, event("reply_requested", "femke", FRIDAY, "communicatie"), FRIDAY)
+    assert (asked.case, asked.changed, asked.decisions) == (claimed, False, [])
+    assert asked.case.timer_running
+    posted = step(asked.case, event("replied", "femke", FRIDAY, "communicatie"), FRIDAY)
+    assert posted.case.status == "answered"
+    assert not posted.case.timer_running
+
+
+def test_a_failed_reply_becomes_a_notice_to_the_department_that_asked() -> None:
+    claimed = step(press_case(), event("claimed", "femke", FRIDAY, "communicatie"), FRIDAY).case
+    failure = event("reply_failed", "femke", FRIDAY, "communicatie").model_copy(
+        update={"failure_status": 403, "failure_message": "forbidden", "channel": "mastodon"}
+    )
+    failed = step(claimed, failure, FRIDAY)
+    assert failed.case == claimed  # the claim holds: the person can try again
+    assert failed.case.timer_running
+    [notice] = failed.decisions
+    assert notice.kind == "reply_failed"
+    assert [r.department for r in notice.departments] == ["communicatie"]
+    assert notice.notice is not None
+    assert notice.notice.reason == "reply not posted: 403 forbidden"

@@ -1,0 +1,1 @@
+"""publish: posts replies through the organisation's own accounts, exactly once."""

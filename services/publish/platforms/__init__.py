@@ -1,0 +1,1 @@
+"""One client per kind of reply channel: Mastodon, Bluesky (atproto), a webhook source."""
