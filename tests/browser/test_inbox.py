@@ -132,6 +132,8 @@ def test_a_day_in_the_inbox(stack: dict[str, Any], chromium: Callable[..., Any])
     wait_text(anna, "timeline", "Bea belde ook al")
     anna.find_element(By.TAG_NAME, "body").send_keys("r")
     anna.switch_to.active_element.send_keys("Sorry Bea, we storten het dubbele bedrag terug.")
+    # This organisation has no account on the platform: Anna answered by phone and records it
+    anna.find_element(By.ID, "reply-elsewhere").click()
     anna.find_element(By.ID, "reply").click()
     wait_text(anna, "timeline", "we storten het dubbele bedrag terug")
     for box in anna.find_elements(By.CSS_SELECTOR, 'input[name="topics"]'):

@@ -82,10 +82,20 @@ EN: dict[str, str] = {
     "reply": "Reply",
     "reply_text": "Your reply",
     "reply_channel": "Channel",
-    "reply_recorded_only": (
-        "Webcare records this reply; it does not post it to the platform yet. Post it "
-        "there yourself, then record it here."
+    "reply_posted_hint": (
+        "Webcare posts it through the organisation's account on {channel}, threaded under "
+        "this mention; it shows here with its link once the platform has it."
     ),
+    "reply_elsewhere": "I answered elsewhere: only record it",
+    "reply_confirm": "Send it anyway: I have read the warnings",
+    "reply_direct": "As a direct message",
+    "warnings_title": "Before you send this, read:",
+    "view_post": "View the post",
+    "done_reply_requested": "Sent for posting; it shows in the timeline with its link soon.",
+    "error_confirm_warnings": "The reply has warnings; read them and confirm, or change it.",
+    "error_reply_too_long": "Too long for the platform: {detail}",
+    "error_no_reply_channel": "This channel cannot be answered from webcare: {detail}",
+    "error_no_account": "No organisation account may post this for you: {detail}",
     "saved_reply": "Insert a saved reply",
     "retag": "Re-tag",
     "retag_hint": "Your topics replace the classifier's and teach it.",
@@ -214,10 +224,22 @@ NL: dict[str, str] = {
     "reply": "Antwoorden",
     "reply_text": "Je antwoord",
     "reply_channel": "Kanaal",
-    "reply_recorded_only": (
-        "Webcare legt dit antwoord vast, maar plaatst het nog niet op het platform. "
-        "Plaats het daar zelf en leg het hier vast."
+    "reply_posted_hint": (
+        "Webcare plaatst het via het account van de organisatie op {channel}, als antwoord "
+        "op deze vermelding; met de link verschijnt het hier zodra het platform het heeft."
     ),
+    "reply_elsewhere": "Ik heb elders geantwoord: alleen vastleggen",
+    "reply_confirm": "Toch versturen: ik heb de waarschuwingen gelezen",
+    "reply_direct": "Als privébericht",
+    "warnings_title": "Lees dit voor je verstuurt:",
+    "view_post": "Bekijk het bericht",
+    "done_reply_requested": "Verstuurd om te plaatsen; het staat zo met de link in de tijdlijn.",
+    "error_confirm_warnings": (
+        "Het antwoord heeft waarschuwingen; lees ze en bevestig, of pas het aan."
+    ),
+    "error_reply_too_long": "Te lang voor het platform: {detail}",
+    "error_no_reply_channel": "Op dit kanaal kan webcare niet antwoorden: {detail}",
+    "error_no_account": "Geen account van de organisatie mag dit voor jou plaatsen: {detail}",
     "saved_reply": "Standaardantwoord invoegen",
     "retag": "Onderwerpen aanpassen",
     "retag_hint": "Jouw onderwerpen vervangen die van de classificatie en leren haar bij.",

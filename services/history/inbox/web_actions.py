@@ -18,16 +18,17 @@ from schemas import ConversationEventKind as Kind
 from services.history.actions import Note, NoteText, Reply, Retag
 from services.history.actions import Request as ActionRequest
 from services.history.api_actions import act_on_mention
-from services.history.api_deps import ApiError, Ctx
+from services.history.api_deps import ApiContext, ApiError, Ctx
 from services.history.database import SavedReplyRow
-from services.history.inbox.web_deps import User, check_csrf, mention_path, render
+from services.history.inbox.web_deps import User, WebUser, check_csrf, mention_path, render
+from services.history.inbox.web_pages import mention_response
 
 router = APIRouter(include_in_schema=False)
 
 KINDS = {
     "claim": Kind.CLAIMED,
     "release": Kind.RELEASED,
-    "reply": Kind.REPLIED,
+    "reply": Kind.REPLY_REQUESTED,
     "retag": Kind.RETAGGED,
     "resolve": Kind.RESOLVED,
     "note": Kind.NOTED,
@@ -35,6 +36,7 @@ KINDS = {
 DONE = {
     Kind.CLAIMED: "claimed",
     Kind.RELEASED: "released",
+    Kind.REPLY_REQUESTED: "reply_requested",
     Kind.REPLIED: "replied",
     Kind.RETAGGED: "retagged",
     Kind.RESOLVED: "resolved",
@@ -44,7 +46,7 @@ DONE = {
 
 def _request(kind: Kind, text: str, channel: str, topics: list[str]) -> ActionRequest | None:
     if kind is Kind.REPLIED:
-        return Reply(text=text, channel=channel)
+        return Reply(text=text, channel=channel, answered_elsewhere=True)
     if kind is Kind.RETAGGED:
         return Retag(topics=topics)
     if kind is Kind.NOTED:
@@ -67,11 +69,19 @@ def act(
     text: Annotated[str, Form(max_length=10_000)] = "",
     channel: Annotated[str, Form(max_length=64)] = "",
     topics: Annotated[list[str] | None, Form()] = None,
+    elsewhere: Annotated[bool, Form()] = False,
+    confirm: Annotated[bool, Form()] = False,
+    direct: Annotated[bool, Form()] = False,
 ) -> Response:
     check_csrf(request, user, csrf)
     kind = KINDS.get(action)
     if kind is None:
         return render(request, "not_found.html", user, 404)
+    if kind is Kind.REPLY_REQUESTED:
+        if elsewhere:
+            kind = Kind.REPLIED  # answered outside webcare: only recorded
+        else:
+            return _post_reply(request, ctx, user, mention_id, text.strip(), confirm, direct)
     if kind is Kind.RETAGGED:
         unknown = sorted(set(topics or []) - set(ctx.topics))
         if unknown:
@@ -88,6 +98,35 @@ def act(
             return render(request, "not_found.html", user, 404)
         return _back(mention_id, error=err.error)
     return _back(mention_id, done=DONE[kind] if result.applied else "pending")
+
+
+def _post_reply(
+    request: Request,
+    ctx: ApiContext,
+    user: WebUser,
+    mention_id: str,
+    text: str,
+    confirm: bool,
+    direct: bool,
+) -> Response:
+    """Asks publish to post the reply; a refusal or warnings come back on the page with the
+    draft kept, so the person can shorten it or confirm it as it is."""
+    try:
+        body = Reply(text=text, confirm_warnings=confirm, direct=direct)
+    except ValidationError:
+        return _back(mention_id, error="invalid", detail="text")
+    try:
+        result = act_on_mention(ctx, user.principal, mention_id, Kind.REPLY_REQUESTED, body)
+    except ApiError as err:
+        if err.error == "mention_not_found":
+            return render(request, "not_found.html", user, 404)
+        if err.error in ("confirm_warnings", "reply_too_long", "no_reply_channel", "no_account"):
+            return mention_response(
+                request, ctx, user, mention_id, error=err.error, detail=err.problem,
+                draft=text, warnings=err.warnings or [], status_code=409 if err.warnings else 422,
+            )  # fmt: skip
+        return _back(mention_id, error=err.error)
+    return _back(mention_id, done="reply_requested" if result.applied else "pending")
 
 
 @router.get("/replies")

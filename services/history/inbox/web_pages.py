@@ -149,6 +149,23 @@ def mention_page(
     error: Slug = None,
     detail: Annotated[str | None, Query(max_length=300)] = None,
 ) -> Response:
+    return mention_response(request, ctx, user, mention_id, done=done, error=error, detail=detail)
+
+
+def mention_response(
+    request: Request,
+    ctx: ApiContext,
+    user: WebUser,
+    mention_id: str,
+    *,
+    done: str | None = None,
+    error: str | None = None,
+    detail: str | None = None,
+    draft: str = "",
+    warnings: list[dict[str, Any]] | None = None,
+    status_code: int = 200,
+) -> Response:
+    """The mention's page; after a refused reply, with the draft and what to change or confirm."""
     read = ctx.read_context()
     with ctx.readers() as session:
         found = queries.mention_trail(session, mention_id, read)
@@ -167,12 +184,12 @@ def mention_page(
             )
         )
     items = conversation[1] if conversation else []
+    routed = [r.department for r in mention.departments]
     values = {
         "author_name": mention.author.display_name or mention.author.handle,
         "author_handle": f"@{mention.author.handle}",
         "my_name": user.person.display_name,
-        "department": user.principal.acting_department([r.department for r in mention.departments])
-        or "",
+        "department": user.principal.acting_department(routed) or "",
     }
     previous, following = _neighbours(ctx, user, mention)
     deadline = mention.sla_deadline if mention.status != "resolved" else None
@@ -181,16 +198,19 @@ def mention_page(
         request,
         "mention.html",
         user,
+        status_code,
         mention=mention,
         timeline=items,
         saved=[(s.title, fill_placeholders(s.body, values)) for s in saved],
         topics=ctx.topics,
-        may_act=user.principal.may_act_on([r.department for r in mention.departments]),
+        may_act=user.principal.may_act_on(routed),
         countdown_key=key,
         countdown_text=left,
         done=done,
         error=error,
         detail=detail,
+        draft=draft,
+        warnings=warnings or [],
         previous=previous,
         following=following,
         department_names=ctx.department_names,

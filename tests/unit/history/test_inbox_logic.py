@@ -40,6 +40,7 @@ def test_every_key_a_template_names_exists() -> None:
     assert {f"status_{s}" for s in STATUSES} <= set(EN)
     assert {f"done_{d}" for d in DONE.values()} <= set(EN)
     refusals = {"claim_conflict", "forbidden", "not_routed_yet", "kafka_unavailable", "invalid"}
+    refusals |= {"confirm_warnings", "reply_too_long", "no_reply_channel", "no_account"}
     assert {f"error_{e}" for e in refusals | {"unknown_topics"}} <= set(EN)
 
 
