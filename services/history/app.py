@@ -2,9 +2,11 @@
 
 Each agent validates the bytes with the topic's contract, dead-letters what
 does not fit, and applies the rest in a worker thread so the event loop (which
-also serves HTTP) never waits on the database. The FastAPI app is served by
-uvicorn inside the same worker, as a Faust service, and leaves SIGTERM to the
-worker so one owner drives a graceful shutdown.
+also serves HTTP) never waits on the database. A database that does not answer
+is an outage: the agent waits for it and stores the same batch again
+(`Outage`, handled by `handle_batches`), nothing is dead-lettered. The FastAPI
+app is served by uvicorn inside the same worker, as a Faust service, and leaves
+SIGTERM to the worker so one owner drives a graceful shutdown.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
 import faust
-from fastapi import FastAPI
 from faust.contrib.asgi import AsgiService
 from faust.types import EventT
 from sqlalchemy import Engine
@@ -27,6 +28,7 @@ from services.common.clock import make_clock
 from services.common.faust_runtime import (
     BatchHandler,
     DeadLetters,
+    Outage,
     Pending,
     Rejected,
     decode,
@@ -35,7 +37,7 @@ from services.common.faust_runtime import (
     raw_topic,
     value_of,
 )
-from services.common.metrics import STAGE_SECONDS
+from services.common.metrics import HEARTBEAT, STAGE_SECONDS, with_heartbeat
 from services.common.organisation import Organisation
 from services.common.topics import TopicNames
 from services.history.api import create_api
@@ -45,6 +47,7 @@ from services.history.department_stream import DepartmentStreams
 from services.history.overdue import count_overdue, publish
 from services.history.projection import (
     CLAIM_TTL,
+    DatabaseUnavailable,
     Message,
     ProjectionFailed,
     project,
@@ -72,6 +75,8 @@ def projector(
                 await asyncio.to_thread(project, session_factory, message, None, claim_ttl)
             except ProjectionFailed as err:
                 raise Rejected("projection_failed", f"{err}: {err.__cause__}") from err
+            except DatabaseUnavailable as err:
+                raise Outage("database_unavailable", f"{err}: {err.__cause__}") from err
 
     return handle
 
@@ -90,9 +95,14 @@ def batch_projector(
                 outcomes.append([])
             except Rejected as rejection:
                 outcomes.append(rejection)
-        stored = iter(
-            await asyncio.to_thread(project_batch, session_factory, messages, None, claim_ttl)
-        )
+        failures: list[BaseException | None]
+        try:
+            failures = list(
+                await asyncio.to_thread(project_batch, session_factory, messages, None, claim_ttl)
+            )
+        except DatabaseUnavailable as err:  # every valid message waits (handle_batches)
+            failures = [Outage("database_unavailable", f"{err}: {err.__cause__}")] * len(messages)
+        stored = iter(failures)
         for n, outcome in enumerate(outcomes):
             if isinstance(outcome, BaseException):
                 continue
@@ -106,7 +116,7 @@ def batch_projector(
     return handle
 
 
-def api_service(api: FastAPI, host: str, port: int) -> type[AsgiService]:
+def api_service(api: Callable[..., Awaitable[None]], host: str, port: int) -> type[AsgiService]:
     """A Faust service serving `api` with uvicorn on the worker's loop.
 
     faust's AsgiService turns uvicorn's `capture_signals` into a no-op (SIGTERM
@@ -167,7 +177,8 @@ def build_app(
         department_names={d.slug: d.name for d in organisation.departments} if organisation else {},
         clock=make_clock(settings.clock_file),
     )
-    app.service(api_service(create_api(context), settings.host, settings.port))
+    api = with_heartbeat(create_api(context), HEARTBEAT, settings.health_stall_s)
+    app.service(api_service(api, settings.host, settings.port))
     watch_overdue(app, readers, context.departments, settings.gauge_interval_s)
     return app
 

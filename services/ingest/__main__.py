@@ -11,7 +11,7 @@ from kafka.errors import KafkaError
 
 from services.common.http import serve_http
 from services.common.logs import logging_config, setup_logging
-from services.common.metrics import serve_metrics
+from services.common.metrics import HEARTBEAT, serve_metrics, with_heartbeat
 from services.common.organisation import load_organisation_or_exit
 from services.common.topics import TopicNames
 from services.ingest.app import create_app
@@ -40,7 +40,7 @@ def main(ctx: typer.Context) -> None:
 def serve() -> None:
     settings = IngestSettings()
     setup_logging("ingest", settings.log_level)
-    serve_metrics(settings.metrics_port, settings.metrics_host)
+    serve_metrics(settings.metrics_port, settings.metrics_host, settings.health_stall_s)
     org = load_organisation_or_exit(settings.organisation_config)
     topics = TopicNames(settings.topic_prefix)
     publisher = MentionPublisher.connect(
@@ -69,15 +69,16 @@ def serve() -> None:
         },
     )
     try:
+        app = create_app(
+            settings,
+            publisher,
+            own_identities(org),
+            connectors,
+            cursors,
+            webhook_secrets_or_exit(org),
+        )
         serve_http(
-            create_app(
-                settings,
-                publisher,
-                own_identities(org),
-                connectors,
-                cursors,
-                webhook_secrets_or_exit(org),
-            ),
+            with_heartbeat(app, HEARTBEAT, settings.health_stall_s),
             settings.host,
             settings.port,
             logging_config("ingest", settings.log_level),
