@@ -163,6 +163,7 @@ def test_a_database_outage_waits_and_loses_nothing(
         'reason="database_unavailable",stage="history"',
     )
     waiting_during = metric(history.metrics, "webcare_stage_waiting", 'stage="history"')
+    health = httpx.get(f"{history.metrics}/health", timeout=10)  # the loop is alive: it waits
     cluster.start()
 
     wait_stored(history, [m.id for m in mentions])
@@ -170,6 +171,8 @@ def test_a_database_outage_waits_and_loses_nothing(
     assert reasons(letters) == []
     assert retries_during > 0
     assert waiting_during == 1
+    assert health.status_code == 200
+    assert health.json()["heartbeat_age_s"] < 10
     assert metric(history.metrics, "webcare_stage_waiting", 'stage="history"') == 0
 
 
