@@ -141,15 +141,15 @@ async def outlast(attempt: Callable[[], Awaitable[T]], stage: str, backoff: Outa
                         extra={"stage": stage, "reason": reason, "error": str(err)},
                     )
                 OUTAGE_RETRIES.labels(stage=stage, reason=reason).inc()
-                await asyncio.sleep(backoff.delay(tries))
-                tries += 1
+                tries += 1  # before the sleep: a cancelled wait still ends in `finally`
+                await asyncio.sleep(backoff.delay(tries - 1))
     finally:
         if tries:
             _waiting[stage] -= 1
             if _waiting[stage] <= 0:
                 STAGE_WAITING.labels(stage=stage).set(0)
             log.info(
-                "outage over: going on",
+                "outage wait ended",
                 extra={
                     "stage": stage,
                     "tries": tries,

@@ -235,3 +235,24 @@ def test_poison_met_during_an_outage_is_dead_lettered_at_once_and_not_tried_agai
     assert letters_while_waiting == [0, 1, 1]  # on the topic while the outage still lasts
     assert dead.letters == [(b"bad", "invalid_mention")]
     assert [e.acked for e in events] == [1, 1, 1]
+
+
+def test_a_wait_cancelled_in_its_first_back_off_leaves_the_stage_not_waiting() -> None:
+    stage = "test-outage-cancelled"
+
+    async def away() -> None:
+        raise Outage("database_unavailable")
+
+    async def scenario() -> None:
+        waiting = asyncio.ensure_future(
+            faust_runtime.outlast(away, stage, OutageBackoff(10.0, 10.0))
+        )
+        await asyncio.sleep(0.05)
+        assert STAGE_WAITING.labels(stage=stage)._value.get() == 1
+        waiting.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+
+    asyncio.run(scenario())
+    assert STAGE_WAITING.labels(stage=stage)._value.get() == 0
+    assert not waiting_for_outage()
