@@ -24,7 +24,7 @@ def main() -> None:
     from services.common.faust_runtime import run_worker
     from services.common.metrics import serve_metrics
 
-    serve_metrics(settings.metrics_port, settings.metrics_host)
+    serve_metrics(settings.metrics_port, settings.metrics_host, settings.health_stall_s)
     run_worker(build_app(settings), "classify", settings.log_level)
 
 

@@ -3,21 +3,33 @@
 Topics carry raw bytes: each stage validates them with the pydantic contracts
 itself, because Faust records don't validate, and because a message that
 fails must reach the dead-letter topic with its original bytes.
+
+A failure is judged once, here: poison (the message can never succeed: it fails
+validation, or a bug chokes on it) goes to the dead-letter topic and the stream
+goes on; an outage (a dependency is away: the database, the broker refusing a
+produce, an audit read) makes the stage wait with back-off and try the same
+events again, committing nothing past them, until the dependency is back.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import logging
+import random
 import re
 import time
 import weakref
 from collections.abc import AsyncGenerator, Awaitable, Callable, Iterator, Sequence
 from contextlib import aclosing, contextmanager, suppress
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any, TypeVar
 
 import faust
+from aiokafka.errors import KafkaConnectionError, KafkaTimeoutError
+from aiokafka.errors import KafkaError as AioKafkaError
 from faust.streams import _current_event
 from faust.types import EventT, TopicT
 from pydantic import BaseModel, ValidationError
@@ -26,7 +38,13 @@ from schemas import DeadLetter
 from services.common.faust_consumer import FetchSettings, RereadingTransport
 from services.common.lag import watch_consumer_lag
 from services.common.logs import CURRENT_MENTION, correlation_id, logging_config
-from services.common.metrics import DEAD_LETTERS, STAGE_SECONDS
+from services.common.metrics import (
+    DEAD_LETTERS,
+    HEARTBEAT,
+    OUTAGE_RETRIES,
+    STAGE_SECONDS,
+    STAGE_WAITING,
+)
 from services.common.settings import CommonSettings
 from services.common.topics import TopicNames
 from services.common.validation import describe
@@ -34,6 +52,7 @@ from services.common.validation import describe
 log = logging.getLogger(__name__)
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 
 class Rejected(Exception):
@@ -43,6 +62,100 @@ class Rejected(Exception):
         super().__init__(f"{reason}: {detail}" if detail else reason)
         self.reason = reason
         self.detail = detail
+
+
+class Outage(Exception):
+    """A dependency of the stage is away (the database, the broker, an audit read): not the
+    message's fault. The stage waits and tries the same events again; nothing is
+    dead-lettered and nothing past them is committed."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+        self.detail = detail
+
+
+def outage_reason(error: BaseException) -> str | None:
+    """Why `error` is an outage (the reason label of the retry counter), or None: poison.
+
+    Kafka's own word decides for the broker: a timeout, a lost connection, or an error
+    it marks retriable (no leader, not enough replicas, ...) is an outage; a record too
+    large or a topic we may not write is not, and retrying would never end.
+    """
+    if isinstance(error, Outage):
+        return error.reason
+    if isinstance(error, KafkaTimeoutError | KafkaConnectionError):
+        return "kafka_unavailable"
+    if isinstance(error, AioKafkaError) and getattr(error, "retriable", False):
+        return "kafka_unavailable"
+    return None
+
+
+@dataclass(frozen=True)
+class OutageBackoff:
+    """Waits between tries of events that met an outage: capped exponential, with jitter."""
+
+    base_s: float = 0.5
+    cap_s: float = 15.0
+
+    def delay(self, tries: int, rand: Callable[[], float] = random.random) -> float:
+        """The wait before try `tries + 1`: between half and all of min(cap, base * 2**tries),
+        so waits grow, never exceed the cap, and replicas do not retry in step."""
+        ceiling = min(self.cap_s, self.base_s * 2 ** min(tries, 32))
+        return ceiling / 2 + rand() * ceiling / 2
+
+
+_waiting: collections.Counter[str] = collections.Counter()  # per stage, the loops waiting
+
+
+def waiting_for_outage() -> bool:
+    """True while any stage of this process waits for an outage to end (the stall watch
+    then holds off: a stage that waits commits nothing on purpose)."""
+    return any(n > 0 for n in _waiting.values())
+
+
+async def outlast(attempt: Callable[[], Awaitable[T]], stage: str, backoff: OutageBackoff) -> T:
+    """Runs `attempt` until it ends without an outage, with `backoff` between tries, and
+    returns its result; anything that is not an outage is raised at once.
+
+    Unbounded in time on purpose: an outage ends when the dependency is back, and the
+    events wait for it uncommitted (a crash meanwhile replays them). Every retry is
+    counted in `webcare_stage_outage_retries_total`, and `webcare_stage_waiting` is 1
+    while any of the stage's loops waits; the log says when waiting starts and ends.
+    """
+    tries = 0
+    started = time.monotonic()
+    try:
+        while True:
+            try:
+                return await attempt()
+            except Exception as err:
+                reason = outage_reason(err)
+                if reason is None:
+                    raise
+                if tries == 0:
+                    _waiting[stage] += 1
+                    STAGE_WAITING.labels(stage=stage).set(1)
+                    log.warning(
+                        "outage: waiting, nothing committed past it",
+                        extra={"stage": stage, "reason": reason, "error": str(err)},
+                    )
+                OUTAGE_RETRIES.labels(stage=stage, reason=reason).inc()
+                tries += 1  # before the sleep: a cancelled wait still ends in `finally`
+                await asyncio.sleep(backoff.delay(tries - 1))
+    finally:
+        if tries:
+            _waiting[stage] -= 1
+            if _waiting[stage] <= 0:
+                STAGE_WAITING.labels(stage=stage).set(0)
+            log.info(
+                "outage wait ended",
+                extra={
+                    "stage": stage,
+                    "tries": tries,
+                    "waited_s": round(time.monotonic() - started, 1),
+                },
+            )
 
 
 def invalid_reason(model: type[BaseModel]) -> str:
@@ -63,6 +176,7 @@ class App(faust.App):
     `fetch_settings.max_wait_ms` for a fetch (see faust_consumer.py)."""
 
     fetch_settings = FetchSettings()
+    outage_backoff = OutageBackoff()
 
     def _new_transport(self) -> RereadingTransport:
         return RereadingTransport(self.conf.broker_consumer, self)
@@ -86,9 +200,20 @@ def make_app(service: str, settings: CommonSettings) -> faust.App:
         broker_commit_interval=1.0,
     )
     app.fetch_settings = FetchSettings(settings.fetch_min_bytes, settings.fetch_max_wait_ms)
+    app.outage_backoff = OutageBackoff(settings.outage_backoff_s, settings.outage_backoff_max_s)
     watch_consumer_lag(
-        app, settings.kafka_bootstrap, settings.lag_interval_s, settings.stall_timeout_s
+        app,
+        settings.kafka_bootstrap,
+        settings.lag_interval_s,
+        settings.stall_timeout_s,
+        waiting=waiting_for_outage,
+        exits_file=settings.state_dir / "stall-exits" / f"{app.conf.id}.log",
     )
+
+    async def heartbeat() -> None:  # /health judges the loop by it (services/common/metrics.py)
+        HEARTBEAT.start()
+
+    app.task(heartbeat)
     return app
 
 
@@ -103,11 +228,18 @@ def raw_topic(app: faust.App, name: str) -> TopicT:
 
 
 class DeadLetters:
-    """Writes what a stage rejects to the dead-letter topic, with stage, reason and bytes."""
+    """Writes what a stage rejects to the dead-letter topic, with stage, reason and bytes; and
+    holds how the stage waits out an outage (`outlast`), which is never dead-lettered."""
 
     def __init__(self, app: faust.App, topics: TopicNames, stage: str) -> None:
         self.topic = raw_topic(app, topics.dlq)
         self.stage = stage
+        self.backoff: OutageBackoff = getattr(app, "outage_backoff", OutageBackoff())
+        STAGE_WAITING.labels(stage=stage).set(0)  # the series exists before any outage
+
+    async def outlast(self, attempt: Callable[[], Awaitable[T]]) -> T:
+        """`attempt`, tried again after every outage until it ends without one."""
+        return await outlast(attempt, self.stage, self.backoff)
 
     async def reject(self, event: EventT, reason: str, detail: str = "") -> None:
         message = event.message
@@ -137,25 +269,28 @@ async def handle_each(
     handler: Callable[[bytes, bytes | None], Awaitable[None]],
     dead_letters: DeadLetters,
 ) -> None:
-    """Runs `handler` on every message; a rejection or a bug dead-letters it, never stops the loop.
+    """Runs `handler` on every message; a rejection or a bug dead-letters it, never stops the
+    loop; an outage makes it wait and run the handler on the same message again.
 
     Faust acks a message when the agent raises, which would drop it silently;
     catching per event keeps the stream going and the message on record.
     """
+    outlast = dead_letters.outlast
     async for event in stream.events():
         value = event.message.value
         key = event.message.key
         if not isinstance(value, bytes):
-            await dead_letters.reject(event, "not_bytes")
+            await outlast(partial(dead_letters.reject, event, "not_bytes"))
             continue
         bound = CURRENT_MENTION.set(correlation_id(value))  # every log line names the mention
         try:
-            await handler(value, key if isinstance(key, bytes) else None)
+            await outlast(partial(handler, value, key if isinstance(key, bytes) else None))
         except Rejected as rejection:
-            await dead_letters.reject(event, rejection.reason, rejection.detail)
+            await outlast(partial(dead_letters.reject, event, rejection.reason, rejection.detail))
         except Exception as err:  # a bug must not stop the stream: keep the message, say why
             log.exception("handler failed", extra={"stage": dead_letters.stage})
-            await dead_letters.reject(event, "handler_error", f"{type(err).__name__}: {err}")
+            detail = f"{type(err).__name__}: {err}"
+            await outlast(partial(dead_letters.reject, event, "handler_error", detail))
         CURRENT_MENTION.reset(bound)
 
 
@@ -254,6 +389,11 @@ async def handle_batches(
     reference (`Message.incref`, the counting Faust's conductor uses for several
     subscribers) that only this loop drops (`Event.ack`), after every output of the
     batch is on the broker (acks=all) or the event is on the dead-letter topic.
+    An outage (`outage_reason`) met by any event of the batch, in the handler or in an
+    output's acknowledgement, makes the loop wait (`outlast`) and handle the batch
+    again, as a crash-replay would (only its poison, dead-lettered at once, is left
+    out); its events keep their reference meanwhile, so nothing of the batch or after
+    it is committed.
     Cancelled or crashed before that, the events stay unacked and are delivered
     again; the stages' effects are idempotent by key (mention id, decision id),
     so the replay repeats nothing downstream that matters.
@@ -273,21 +413,14 @@ async def handle_batches(
 async def _handle_batch(
     events: Sequence[EventT], handler: BatchHandler, dead_letters: DeadLetters
 ) -> None:
-    """One batch: handled, its outputs acknowledged, its failures dead-lettered, then acked."""
+    """One batch: handled (again, after an outage), its outputs acknowledged, its poison
+    dead-lettered, then acked."""
     started = time.perf_counter()
     valid = [e for e in events if isinstance(e.message.value, bytes)]
     for event in events:
         if not isinstance(event.message.value, bytes):
-            await dead_letters.reject(event, "not_bytes")
-    outcomes = await handler(valid) if valid else []
-    acks = await asyncio.gather(
-        *(_all_acked(o) for o in outcomes if not isinstance(o, BaseException))
-    )
-    results = iter(acks)
-    for event, outcome in zip(valid, outcomes, strict=True):
-        error = outcome if isinstance(outcome, BaseException) else next(results)
-        if error is not None:
-            await _reject(event, error, dead_letters)
+            await dead_letters.outlast(partial(dead_letters.reject, event, "not_bytes"))
+    await dead_letters.outlast(_Tries(valid, handler, dead_letters).attempt)
     for event in events:
         event.ack()  # the reference read_batches took: now the offset may commit
     # every event of the batch waited from the batch's start until all its outputs were acked
@@ -295,6 +428,48 @@ async def _handle_batch(
     stage_seconds = STAGE_SECONDS.labels(stage=dead_letters.stage)
     for _ in valid:
         stage_seconds.observe(elapsed)
+
+
+class _Tries:
+    """A batch handled until none of its events meets an outage; every try handles the
+    events still open, in their order. Poison is final whatever else happens: it is
+    dead-lettered as soon as it is known and left out of the next try, so a long outage
+    does not hold it back."""
+
+    def __init__(
+        self, events: Sequence[EventT], handler: BatchHandler, dead_letters: DeadLetters
+    ) -> None:
+        self.open = list(events)
+        self.handler = handler
+        self.dead_letters = dead_letters
+
+    async def attempt(self) -> None:
+        if not self.open:
+            return
+        errors = await _errors(self.open, self.handler)
+        outage = next((e for e in errors if e is not None and outage_reason(e) is not None), None)
+        done: set[int] = set()
+        try:
+            for event, error in zip(self.open, errors, strict=True):
+                if error is not None and outage_reason(error) is None:
+                    await _reject(event, error, self.dead_letters)
+                    done.add(id(event))
+        finally:
+            self.open = [e for e in self.open if id(e) not in done]
+        if outage is not None:
+            raise outage
+
+
+async def _errors(events: Sequence[EventT], handler: BatchHandler) -> list[BaseException | None]:
+    """Per event, None once its outputs are acknowledged, else what went wrong."""
+    outcomes = await handler(events)
+    acks = await asyncio.gather(
+        *(_all_acked(o) for o in outcomes if not isinstance(o, BaseException))
+    )
+    results = iter(acks)
+    return [
+        outcome if isinstance(outcome, BaseException) else next(results) for outcome in outcomes
+    ]
 
 
 async def read_batches(
@@ -355,13 +530,10 @@ async def _handle_one_by_one(
     """The default: each event alone, its outputs acknowledged before the next one."""
     async for event in stream.events():
         if not isinstance(event.message.value, bytes):
-            await dead_letters.reject(event, "not_bytes")
+            await dead_letters.outlast(partial(dead_letters.reject, event, "not_bytes"))
             continue
         started = time.perf_counter()
-        [outcome] = await handler([event])
-        error = outcome if isinstance(outcome, BaseException) else await _all_acked(outcome)
-        if error is not None:
-            await _reject(event, error, dead_letters)
+        await dead_letters.outlast(_Tries([event], handler, dead_letters).attempt)
         STAGE_SECONDS.labels(stage=dead_letters.stage).observe(time.perf_counter() - started)
 
 

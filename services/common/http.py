@@ -11,7 +11,6 @@ import signal
 import threading
 from collections.abc import Iterator
 from types import FrameType
-from typing import Any
 
 import uvicorn
 
@@ -34,7 +33,3 @@ class GracefulServer(uvicorn.Server):
         finally:
             for sig, handler in originals.items():
                 signal.signal(sig, handler)
-
-
-def serve_http(app: Any, host: str, port: int, log_config: dict[str, Any]) -> None:
-    GracefulServer(uvicorn.Config(app, host=host, port=port, log_config=log_config)).run()

@@ -17,19 +17,26 @@ crash-only one: when a partition assigned to this worker has messages waiting
 and its committed offset has not moved for `stall_timeout_s`, the worker says
 so and exits with `STALLED_EXIT_CODE`; its supervisor (`make run`, the
 containers' restart policy) starts it again and it resumes from the committed
-offset.
+offset. It is a last-resort net, so every such exit is counted: the exiting
+worker appends a line to a file in the state dir, and the restarted one reads
+the file and exports the count as `webcare_stall_exits_total{group}` (a counter
+in the exiting process would die with it). A worker that waits for an outage
+to end (`waiting`) makes no progress on purpose: the watch holds off meanwhile.
 """
 
 from __future__ import annotations
 
 import asyncio
 import gc
+import json
 import logging
 import os
 import time
 import types
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import faust
@@ -48,6 +55,12 @@ CONSUMER_LAG = Gauge(
     ["group", "topic"],
 )
 STALLED_EXIT_CODE = 75  # EX_TEMPFAIL: "try again", which is what the supervisor does
+STALL_EXITS = Counter(
+    "webcare_stall_exits_total",
+    "Times a worker of the group exited 75 on a stalled partition (kept in a file in the"
+    " state dir across the restarts).",
+    ["group"],
+)
 LAG_POLL_FAILURES = Counter(
     "webcare_consumer_lag_poll_failures_total",
     "Times the consumer-lag monitor could not read offsets from the broker.",
@@ -108,6 +121,31 @@ class StallWatch:
                 stalled.append(partition)
         self._since = watched
         return stalled
+
+    def reset(self) -> None:
+        """Forgets every partition's progress: timing starts again at the next `observe`."""
+        self._since = {}
+
+
+def record_stall_exit(path: Path, group: str, partitions: Iterable[TopicPartition]) -> None:
+    """Appends one line for this exit to `path`, for the restarted worker to count."""
+    line = {
+        "at": datetime.now(UTC).isoformat(),
+        "group": group,
+        "partitions": [f"{tp.topic}[{tp.partition}]" for tp in partitions],
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as file:
+        file.write(json.dumps(line) + "\n")
+
+
+def count_stall_exits(path: Path) -> int:
+    """How many stall exits `path` records (0 when there is no file yet)."""
+    try:
+        with path.open(encoding="utf-8") as file:
+            return sum(1 for line in file if line.strip())
+    except FileNotFoundError:
+        return 0
 
 
 def agent_topics(app: faust.App) -> list[str]:
@@ -252,10 +290,19 @@ def consumer_state(app: faust.App, partitions: Iterable[TopicPartition]) -> dict
 
 
 def exit_stalled(
-    group: str, stalled: list[TopicPartition], timeout_s: float, state: dict[str, Any]
+    group: str,
+    stalled: list[TopicPartition],
+    timeout_s: float,
+    state: dict[str, Any],
+    exits_file: Path | None = None,
 ) -> None:
     """Crash-only recovery of a stalled partition: see the module docstring. Whatever the
     diagnostics do, the process exits 75, so the supervisor starts it again."""
+    try:
+        if exits_file is not None:
+            record_stall_exit(exits_file, group, stalled)
+    except OSError:
+        log.exception("stalled worker: exit not recorded in %s", exits_file)
     try:
         log.error("stalled worker: consumer state %s", state)
         log.error("stalled worker: suspended at\n%s", "\n".join(suspended_frames()))
@@ -274,8 +321,24 @@ def exit_stalled(
     os._exit(STALLED_EXIT_CODE)  # not SystemExit: a wedged consumer can hang a clean shutdown
 
 
+_counted: dict[str, int] = {}  # per group, the recorded exits already in STALL_EXITS
+
+
+def count_recorded_exits(group: str, exits_file: Path | None) -> None:
+    """Brings `webcare_stall_exits_total{group}` up to what `exits_file` records (the series
+    exists from the start, at 0 when there were none)."""
+    recorded = count_stall_exits(exits_file) if exits_file else 0
+    STALL_EXITS.labels(group=group).inc(max(recorded - _counted.get(group, 0), 0))
+    _counted[group] = max(recorded, _counted.get(group, 0))
+
+
 async def poll_consumer_lag(
-    app: faust.App, reader: OffsetReader, interval_s: float, stall_timeout_s: float = 0.0
+    app: faust.App,
+    reader: OffsetReader,
+    interval_s: float,
+    stall_timeout_s: float = 0.0,
+    waiting: Callable[[], bool] = lambda: False,
+    exits_file: Path | None = None,
 ) -> None:
     """Keeps the lag gauge current until the app stops; a failed poll is counted, never fatal."""
     group = reader.group
@@ -299,26 +362,35 @@ async def poll_consumer_lag(
                 failing = False
                 for topic, messages in lag.items():
                     CONSUMER_LAG.labels(group=group, topic=topic).set(messages)
-                if stall_timeout_s > 0:
+                if stall_timeout_s > 0 and waiting():
+                    watch.reset()  # no progress on purpose: the stage waits for an outage
+                elif stall_timeout_s > 0:
                     assigned = assigned_partitions(app)
                     stalled = watch.observe(time.monotonic(), end, committed, assigned)
                     if stalled:
                         state = consumer_state(app, stalled)
-                        exit_stalled(group, stalled, stall_timeout_s, state)
+                        exit_stalled(group, stalled, stall_timeout_s, state, exits_file)
             await asyncio.sleep(interval_s)
     finally:
         reader.close()
 
 
 def watch_consumer_lag(
-    app: faust.App, bootstrap: str, interval_s: float, stall_timeout_s: float = 0.0
+    app: faust.App,
+    bootstrap: str,
+    interval_s: float,
+    stall_timeout_s: float = 0.0,
+    waiting: Callable[[], bool] = lambda: False,
+    exits_file: Path | None = None,
 ) -> None:
-    """Starts the lag poll (and stall watch) with the app's worker; interval 0 turns it off."""
+    """Starts the lag poll (and stall watch) with the app's worker; interval 0 turns it off.
+    The stall exits recorded in `exits_file` by earlier runs are counted from the start."""
+    count_recorded_exits(app.conf.id, exits_file)
     if interval_s <= 0:
         return
     reader = OffsetReader(bootstrap, app.conf.id)
 
     async def consumer_lag() -> None:
-        await poll_consumer_lag(app, reader, interval_s, stall_timeout_s)
+        await poll_consumer_lag(app, reader, interval_s, stall_timeout_s, waiting, exits_file)
 
     app.task(consumer_lag)

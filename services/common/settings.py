@@ -120,6 +120,31 @@ class CommonSettings(BaseSettings):
         gt=0,
         description="Longest a stream processor waits to fill a batch; bounds the added latency.",
     )
+    outage_backoff_s: float = Field(
+        default=0.5,
+        gt=0,
+        description=(
+            "First wait of a stream processor before it tries events again that met an outage"
+            " (database or broker away); doubled per try up to `WEBCARE_OUTAGE_BACKOFF_MAX_S`,"
+            " with jitter. The stage waits as long as the outage lasts, committing nothing."
+        ),
+    )
+    outage_backoff_max_s: float = Field(
+        default=15.0,
+        gt=0,
+        description=(
+            "Longest single wait between tries during an outage: at most this long after the"
+            " dependency is back, the stage goes on."
+        ),
+    )
+    health_stall_s: float = Field(
+        default=10.0,
+        ge=0,
+        description=(
+            "`/health` answers 503 when the event loop's heartbeat (stamped every second) is"
+            " older than this: the loop is blocked. 0 turns the check off."
+        ),
+    )
 
     @property
     def claim_ttl(self) -> timedelta:

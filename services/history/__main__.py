@@ -17,7 +17,7 @@ from services.history.settings import HistorySettings
 def main() -> None:
     settings = HistorySettings()
     setup_logging(STAGE, settings.log_level)  # until the worker takes over logging
-    serve_metrics(settings.metrics_port, settings.metrics_host)
+    serve_metrics(settings.metrics_port, settings.metrics_host, settings.health_stall_s)
     engine = make_engine(settings.database_url)
     # Before the worker starts: a database we cannot reach stops the service at once, with
     # the error, instead of dead-lettering every message.

@@ -2,9 +2,11 @@
 
 Each agent validates the bytes with the topic's contract, dead-letters what
 does not fit, and applies the rest in a worker thread so the event loop (which
-also serves HTTP) never waits on the database. The FastAPI app is served by
-uvicorn inside the same worker, as a Faust service, and leaves SIGTERM to the
-worker so one owner drives a graceful shutdown.
+also serves HTTP) never waits on the database. A database that does not answer
+is an outage: the agent waits for it and stores the same batch again
+(`Outage`, handled by `handle_batches`), nothing is dead-lettered. The FastAPI
+app is served by uvicorn inside the same worker, as a Faust service, and leaves
+SIGTERM to the worker so one owner drives a graceful shutdown.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
 import faust
-from fastapi import FastAPI
 from faust.contrib.asgi import AsgiService
 from faust.types import EventT
 from sqlalchemy import Engine
@@ -27,6 +28,7 @@ from services.common.clock import make_clock
 from services.common.faust_runtime import (
     BatchHandler,
     DeadLetters,
+    Outage,
     Pending,
     Rejected,
     decode,
@@ -36,7 +38,7 @@ from services.common.faust_runtime import (
     value_of,
 )
 from services.common.http_timeouts import timed_h11
-from services.common.metrics import STAGE_SECONDS
+from services.common.metrics import HEARTBEAT, STAGE_SECONDS, with_heartbeat
 from services.common.organisation import Organisation
 from services.common.rate_limit import TokenBuckets
 from services.common.topics import TopicNames
@@ -48,6 +50,7 @@ from services.history.inbox.sso import SingleSignOn, SsoConfig
 from services.history.overdue import count_overdue, publish
 from services.history.projection import (
     CLAIM_TTL,
+    DatabaseUnavailable,
     Message,
     ProjectionFailed,
     project,
@@ -75,6 +78,8 @@ def projector(
                 await asyncio.to_thread(project, session_factory, message, None, claim_ttl)
             except ProjectionFailed as err:
                 raise Rejected("projection_failed", f"{err}: {err.__cause__}") from err
+            except DatabaseUnavailable as err:
+                raise Outage("database_unavailable", f"{err}: {err.__cause__}") from err
 
     return handle
 
@@ -93,9 +98,14 @@ def batch_projector(
                 outcomes.append([])
             except Rejected as rejection:
                 outcomes.append(rejection)
-        stored = iter(
-            await asyncio.to_thread(project_batch, session_factory, messages, None, claim_ttl)
-        )
+        failures: list[BaseException | None]
+        try:
+            failures = list(
+                await asyncio.to_thread(project_batch, session_factory, messages, None, claim_ttl)
+            )
+        except DatabaseUnavailable as err:  # every valid message waits (handle_batches)
+            failures = [Outage("database_unavailable", f"{err}: {err.__cause__}")] * len(messages)
+        stored = iter(failures)
         for n, outcome in enumerate(outcomes):
             if isinstance(outcome, BaseException):
                 continue
@@ -110,7 +120,10 @@ def batch_projector(
 
 
 def api_service(
-    api: FastAPI, host: str, port: int, settings: HistorySettings | None = None
+    api: Callable[..., Awaitable[None]],
+    host: str,
+    port: int,
+    settings: HistorySettings | None = None,
 ) -> type[AsgiService]:
     """A Faust service serving `api` with uvicorn on the worker's loop.
 
@@ -190,7 +203,14 @@ def build_app(
         per_address=TokenBuckets(settings.rate_per_address, settings.burst_per_address),
         per_key=TokenBuckets(settings.rate_per_key, settings.burst_per_key),
     )
-    app.service(api_service(api, settings.host, settings.port, settings))
+    app.service(
+        api_service(
+            with_heartbeat(api, HEARTBEAT, settings.health_stall_s),
+            settings.host,
+            settings.port,
+            settings,
+        )
+    )
     watch_overdue(app, readers, context.departments, settings.gauge_interval_s)
     return app
 

@@ -23,8 +23,8 @@ from functools import partial
 from typing import Any
 
 from prometheus_client import Counter
-from sqlalchemy import Select, delete, inspect, or_, select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy import Select, delete, inspect, or_, select, text
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from schemas import (
@@ -101,7 +101,31 @@ class HistoryError(Exception):
 
 
 class ProjectionFailed(HistoryError):
-    """The database refused a message after every retry."""
+    """The database refused a message after every retry, while it answered other queries:
+    the message is poison."""
+
+
+class DatabaseUnavailable(HistoryError):
+    """The database does not answer at all: an outage, not the message's fault. The caller
+    waits and tries again; nothing is dead-lettered."""
+
+
+def database_answers(session_factory: Callable[[], Session]) -> bool:
+    """True when a fresh session can run `SELECT 1`: the database is up, so a failure that
+    persists is about the message, not the database."""
+    try:
+        with session_factory() as session:
+            session.execute(text("SELECT 1"))
+    except DBAPIError:
+        return False
+    return True
+
+
+def _unreachable(err: Exception) -> bool:
+    """A connection that failed or was lost: the database is away, whatever the message."""
+    return isinstance(err, InterfaceError) or (
+        isinstance(err, DBAPIError) and err.connection_invalidated
+    )
 
 
 def erased(session: Session, relationship_id: str, at: datetime) -> bool:
@@ -463,9 +487,11 @@ def project(
 
     Two writers may insert the same new mention at once (the raw and the
     classified topic are consumed side by side): the loser's IntegrityError is
-    retried, and the retry finds the row. A database that is briefly away
-    (OperationalError) is retried with back-off. Both are bounded; then
-    ProjectionFailed, and the caller dead-letters the message.
+    retried, and the retry finds the row. An OperationalError is retried with
+    back-off while the database answers other queries; both are bounded, then
+    ProjectionFailed, and the caller dead-letters the message. A database that
+    does not answer (a lost connection, or `SELECT 1` fails too) is an outage:
+    DatabaseUnavailable at once, and the caller waits for it, however long.
     """
     kind, apply = _applier(message, claim_ttl)
     if retry_delays_s is None:
@@ -474,7 +500,11 @@ def project(
         try:
             with session_factory() as session, session.begin():
                 apply(session, message)
-        except (IntegrityError, OperationalError) as err:
+        except (IntegrityError, OperationalError, InterfaceError) as err:
+            if _unreachable(err) or (
+                not isinstance(err, IntegrityError) and not database_answers(session_factory)
+            ):
+                raise DatabaseUnavailable(f"{kind} not stored: {type(err).__name__}") from err
             if attempt == len(retry_delays_s):
                 raise ProjectionFailed(f"{kind} not stored: {type(err).__name__}") from err
             log.info(
@@ -620,7 +650,8 @@ def project_batch(
     idempotent, so when the batch fails as a whole (a writer race, a busy
     database, one message a bug chokes on) it is rolled back and applied again
     one message at a time with `project`'s bounded retries: only the message
-    that really fails is reported, the others are stored.
+    that really fails is reported, the others are stored. A database that does
+    not answer raises DatabaseUnavailable for the whole batch (see `project`).
     """
     for attempt in range(BATCH_ATTEMPTS if len(messages) > 1 else 0):
         try:
@@ -629,7 +660,14 @@ def project_batch(
                 for message in messages:
                     _applier(message, claim_ttl)[1](session, message)
                 check_erasures(session)
-        except (IntegrityError, OperationalError, StaleBatch) as err:
+        except (IntegrityError, OperationalError, InterfaceError, StaleBatch) as err:
+            if isinstance(err, DBAPIError) and (
+                _unreachable(err)
+                or (isinstance(err, OperationalError) and not database_answers(session_factory))
+            ):
+                raise DatabaseUnavailable(
+                    f"{len(messages)} messages not stored: {type(err).__name__}"
+                ) from err
             # Most often another topic's writer stored one of these mentions (or erased a
             # relationship) since the prefetch: a fresh prefetch sees it. Else one by one
             # below says which message failed.
@@ -657,6 +695,8 @@ def project_batch(
         try:
             project(session_factory, message, retry_delays_s, claim_ttl)
             outcomes.append(None)
+        except DatabaseUnavailable:
+            raise  # the whole batch waits: the stored ones are stored again, idempotently
         except Exception as err:  # ProjectionFailed or a bug: that message is dead-lettered
             outcomes.append(err)
     return outcomes

@@ -13,7 +13,7 @@ from kafka.errors import KafkaError
 from services.common.http import GracefulServer
 from services.common.http_timeouts import timed_h11
 from services.common.logs import logging_config, setup_logging
-from services.common.metrics import serve_metrics
+from services.common.metrics import HEARTBEAT, serve_metrics, with_heartbeat
 from services.common.organisation import load_organisation_or_exit
 from services.common.topics import TopicNames
 from services.ingest.app import create_app
@@ -42,7 +42,7 @@ def main(ctx: typer.Context) -> None:
 def serve() -> None:
     settings = IngestSettings()
     setup_logging("ingest", settings.log_level)
-    serve_metrics(settings.metrics_port, settings.metrics_host)
+    serve_metrics(settings.metrics_port, settings.metrics_host, settings.health_stall_s)
     org = load_organisation_or_exit(settings.organisation_config)
     topics = TopicNames(settings.topic_prefix)
     publisher = MentionPublisher.connect(
@@ -79,7 +79,7 @@ def serve() -> None:
         webhook_auth_or_exit(org, settings),
     )
     config = uvicorn.Config(
-        app,
+        with_heartbeat(app, HEARTBEAT, settings.health_stall_s),
         host=settings.host,
         port=settings.port,
         log_config=logging_config("ingest", settings.log_level),

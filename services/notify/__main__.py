@@ -8,7 +8,7 @@ from services.notify.settings import NotifySettings
 
 def main() -> None:
     settings = NotifySettings()
-    serve_metrics(settings.metrics_port, settings.metrics_host)
+    serve_metrics(settings.metrics_port, settings.metrics_host, settings.health_stall_s)
     run_worker(build_app(settings), "notify", settings.log_level)
 
 

@@ -35,6 +35,7 @@ from schemas import (
 )
 from services.common.faust_runtime import (
     DeadLetters,
+    Outage,
     Pending,
     Rejected,
     as_current,
@@ -48,7 +49,7 @@ from services.common.faust_runtime import (
 from services.common.metrics import DEAD_LETTERS
 from services.common.organisation import load_organisation_or_exit
 from services.common.topics import TopicNames
-from services.notify.audit import DELIVERY_ID_HEADER, QueueAudit
+from services.notify.audit import DELIVERY_ID_HEADER, AuditFailed, QueueAudit
 from services.notify.claims import applied, claimed_by
 from services.notify.content import Notice, notice_for
 from services.notify.deliverer import Deliverer, Outcome
@@ -60,7 +61,7 @@ from services.notify.gaps import Gap, OffsetTracker
 from services.notify.ledger import KeyState, Next, marked_at, marker, next_step
 from services.notify.mail import SmtpServer
 from services.notify.payloads import http_body
-from services.notify.rereader import Rereader
+from services.notify.rereader import Rereader, RereadFailed
 from services.notify.settings import NotifySettings
 from services.notify.targets import Target, push_targets
 from services.notify.webhook import Attempt, headers_for, post_once
@@ -220,7 +221,10 @@ def build_app(settings: NotifySettings) -> faust.App:
         delivery = job.delivery
         if doubt_since_ms is not None:
             since = doubt_since_ms - AUDIT_MARGIN_MS
-            found = await audit.contains(job.address, delivery.delivery_id, since)
+            try:
+                found = await audit.contains(job.address, delivery.delivery_id, since)
+            except AuditFailed as err:  # the broker is away, not the decision's fault: wait
+                raise Outage("audit_failed", str(err)) from err
             log.info(
                 "in-doubt delivery settled by the department topic",
                 extra={"mention_id": delivery.mention.id, "already_there": found},
@@ -457,6 +461,9 @@ def build_app(settings: NotifySettings) -> faust.App:
         with as_current(event):  # table writes go to this partition's changelog
             try:
                 await handle_skipped(gap)
+            except RereadFailed as err:  # the broker is away: the batch waits, then rereads
+                offsets.unread(gap)
+                raise Outage("reread_failed", str(err)) from err
             except BaseException:
                 offsets.unread(gap)
                 raise

@@ -8,7 +8,7 @@ from services.route.settings import RouteSettings
 
 def main() -> None:
     settings = RouteSettings()
-    serve_metrics(settings.metrics_port, settings.metrics_host)
+    serve_metrics(settings.metrics_port, settings.metrics_host, settings.health_stall_s)
     run_worker(build_app(settings), "route", settings.log_level)
 
 

@@ -5,10 +5,18 @@ from __future__ import annotations
 import asyncio
 import gc
 import weakref
+from pathlib import Path
 
 from kafka import TopicPartition
 
-from services.common.lag import StallWatch, suspended_frames
+from services.common.lag import (
+    STALL_EXITS,
+    StallWatch,
+    count_recorded_exits,
+    count_stall_exits,
+    record_stall_exit,
+    suspended_frames,
+)
 
 A0, A1 = TopicPartition("a", 0), TopicPartition("a", 1)
 
@@ -73,3 +81,29 @@ def test_the_coroutine_census_survives_a_dead_weak_proxy() -> None:
         coroutine.close()
     assert holder  # the dead proxy was there during the census
     assert any("waiting" in place for place in places)
+
+
+def test_a_reset_watch_times_every_partition_from_the_next_look() -> None:
+    watch = StallWatch(timeout_s=60)
+    watch.observe(0.0, {A0: 10}, {A0: 4}, [A0])
+    watch.reset()  # the stage waited for an outage meanwhile: no progress on purpose
+    assert watch.observe(100.0, {A0: 10}, {A0: 4}, [A0]) == []
+    assert watch.observe(160.0, {A0: 10}, {A0: 4}, [A0]) == [A0]
+
+
+def test_stall_exits_are_counted_by_the_next_start(tmp_path: Path) -> None:
+    exits = tmp_path / "stall-exits" / "test-group.log"
+    group = "test-stall-exits-group"
+    count_recorded_exits(group, exits)  # the first start: the series exists, at 0
+    assert STALL_EXITS.labels(group=group)._value.get() == 0
+    assert count_stall_exits(exits) == 0
+
+    record_stall_exit(exits, group, [A0])  # what a worker does just before it exits 75
+    record_stall_exit(exits, group, [A0, A1])
+    assert count_stall_exits(exits) == 2
+    assert "a[1]" in exits.read_text()
+
+    count_recorded_exits(group, exits)  # the restarted worker
+    assert STALL_EXITS.labels(group=group)._value.get() == 2
+    count_recorded_exits(group, exits)  # counted once, however often it is asked
+    assert STALL_EXITS.labels(group=group)._value.get() == 2

@@ -23,11 +23,17 @@ from schemas import (
     Mention,
     RoutingDecision,
 )
-from services.common.faust_runtime import Rejected, decode, invalid_reason
+from services.common.faust_runtime import Outage, Rejected, decode, invalid_reason
 from services.common.topics import TopicNames
 from services.history import projection
 from services.history.api import create_api
-from services.history.app import api_service, build_app, projector, single_sign_on
+from services.history.app import (
+    api_service,
+    batch_projector,
+    build_app,
+    projector,
+    single_sign_on,
+)
 from services.history.database import (
     MentionRow,
     create_schema,
@@ -263,7 +269,28 @@ def test_a_database_that_keeps_failing_dead_letters_after_bounded_retries(
 
     assert rejected.value.reason == "projection_failed"
     assert "no such table" in rejected.value.detail
-    assert len(attempts) == 3
+    assert len(attempts) == 6  # three tries, each followed by a probe the database answered
+
+
+def test_a_database_that_does_not_answer_is_an_outage_not_a_dead_letter(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'gone' / 'history.db'}")
+    (tmp_path / "gone").rmdir()  # SQLite cannot open the file: `SELECT 1` fails as well
+    writers = session_factories(engine)[1]
+    event = FakeEvent(MENTION.model_dump_json().encode())
+
+    poison = FakeEvent(b"not a mention")
+
+    with pytest.raises(Outage) as one:
+        asyncio.run(projector(Mention, writers)(event.message.value, None))
+    outcomes = asyncio.run(batch_projector(Mention, writers)([event, poison, event]))  # type: ignore[list-item]
+
+    assert one.value.reason == "database_unavailable"
+    assert [type(o).__name__ for o in outcomes] == ["Outage", "Rejected", "Outage"]
+
+
+class FakeEvent:
+    def __init__(self, value: bytes) -> None:
+        self.message = type("Message", (), {"value": value, "key": None})()
 
 
 def test_api_service_serves_and_stops_without_touching_signals(tmp_path: Path) -> None:
