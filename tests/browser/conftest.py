@@ -11,7 +11,6 @@ import os
 import shutil
 import subprocess
 import sys
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -21,13 +20,12 @@ import yaml
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
-from sqlalchemy import make_url
 
 from services.common.kafka import ensure_topics
 from services.common.organisation import load_organisation
 from services.common.topics import TopicNames
-from services.history.database import make_engine
 from tests.conftest import free_port
+from tests.support.databases import throwaway_database
 from tests.support.processes import REPO, ServiceProcess, wait_healthy
 from tests.unit.factories import EXAMPLE_CONFIG
 
@@ -40,16 +38,8 @@ SCREENSHOTS = Path(os.environ.get("WEBCARE_SCREENSHOTS", REPO / "test-artifacts"
 
 @pytest.fixture
 def database_url(postgres_url: str) -> Iterator[str]:
-    name = f"inbox_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(postgres_url).execution_options(isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f"CREATE DATABASE {name}")
-    try:
-        yield make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f"DROP DATABASE {name} WITH (FORCE)")
-        admin.dispose()
+    with throwaway_database(postgres_url, "inbox") as url:
+        yield url
 
 
 @pytest.fixture

@@ -20,14 +20,13 @@ from typing import Any
 import httpx
 import pytest
 import yaml
-from sqlalchemy import make_url
 
 from schemas import DepartmentDelivery
 from services.common.kafka import ensure_topics
 from services.common.organisation import load_organisation
 from services.common.topics import TopicNames
-from services.history.database import make_engine
 from tests.conftest import free_port
+from tests.support.databases import throwaway_database
 from tests.support.kafka_reading import read_topic
 from tests.support.processes import ServiceProcess, wait_healthy
 from tests.unit.factories import EXAMPLE_CONFIG
@@ -46,16 +45,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield f"sqlite:///{tmp_path / 'history.db'}"
         return
     server = str(request.getfixturevalue("postgres_url"))
-    name = f"e2e_claims_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(server).execution_options(isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f"CREATE DATABASE {name}")
-    try:
-        yield make_url(server).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f"DROP DATABASE {name} WITH (FORCE)")
-        admin.dispose()
+    with throwaway_database(server, "e2e_claims") as url:
+        yield url
 
 
 @pytest.fixture

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import make_url
 
 from services.common.kafka import ensure_topics
 from services.common.topics import TopicNames
-from services.history.database import make_engine
 from tests.conftest import free_port
+from tests.support.databases import throwaway_database
 from tests.support.processes import ServiceProcess, wait_healthy
 
 ADMIN_KEY = "service-test-admin-key"
@@ -27,16 +25,8 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield ""
         return
     postgres_url: str = request.getfixturevalue("postgres_url")
-    name = f"history_svc_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(postgres_url).execution_options(isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f"CREATE DATABASE {name}")
-    try:
-        yield make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f"DROP DATABASE {name} WITH (FORCE)")
-        admin.dispose()
+    with throwaway_database(postgres_url, "history_svc") as url:
+        yield url
 
 
 @dataclass

@@ -2,29 +2,23 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, make_url
+from sqlalchemy import Engine
 
 from services.history.database import Base, make_engine
 from services.history.migrate import migrate
+from tests.support.databases import throwaway_database
 
 
 @pytest.fixture(scope="module")
 def postgres_database(postgres_url: str) -> Iterator[str]:
     """A database of this module's own in the session's PostgreSQL, dropped at the end."""
-    name = f"history_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(postgres_url).execution_options(isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f"CREATE DATABASE {name}")
-    yield make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f"DROP DATABASE {name} WITH (FORCE)")
-    admin.dispose()
+    with throwaway_database(postgres_url, "history") as url:
+        yield url
 
 
 @contextmanager
