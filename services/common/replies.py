@@ -10,9 +10,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Literal
+
+import regex
 
 from services.common.organisation_accounts import Account, ReplyGuidelines
 
@@ -22,6 +23,7 @@ MASTODON_DEFAULT_LIMIT = 500
 MASTODON_URL_LENGTH = 23  # every URL counts as this many characters, whatever its length
 BLUESKY_LIMIT = 300  # graphemes of a post's text
 
+_GRAPHEME = regex.compile(r"\X")
 _URL = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
 _REMOTE_MENTION = re.compile(r"(?<![\w/])(@[A-Za-z0-9_]+)@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 
@@ -36,28 +38,9 @@ class AccountRefused(Exception):
 
 
 def graphemes(text: str) -> int:
-    """User-perceived characters: combining marks, variation selectors, skin tones, the
-    parts of a ZWJ sequence and the second half of a flag join the character before them."""
-    count = 0
-    joined = False
-    regional_run = 0
-    for char in text:
-        code = ord(char)
-        regional = 0x1F1E6 <= code <= 0x1F1FF
-        regional_run = regional_run + 1 if regional else 0
-        extends = (
-            unicodedata.category(char) in ("Mn", "Me")
-            or 0xFE00 <= code <= 0xFE0F
-            or 0x1F3FB <= code <= 0x1F3FF
-            or code == 0x200D
-            or 0xE0020 <= code <= 0xE007F
-            or joined
-            or (regional and regional_run % 2 == 0)
-        )
-        joined = code == 0x200D
-        if not extends:
-            count += 1
-    return count
+    """User-perceived characters, as Bluesky counts its limit: Unicode's extended grapheme
+    clusters (UAX #29), so a flag, a family emoji or a letter with its accents is one."""
+    return len(_GRAPHEME.findall(text))
 
 
 def mastodon_length(text: str) -> int:
