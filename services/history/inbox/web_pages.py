@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from sqlalchemy import func, select
 
@@ -41,12 +41,26 @@ def home() -> Response:
     return RedirectResponse("/inbox", status_code=303)
 
 
-def _filters(
-    ctx: ApiContext, user: WebUser, department: str | None, status: str | None, **rest: Any
+def queue_filters(
+    ctx: Ctx,
+    user: User,
+    department: Slug = None,
+    status: Slug = None,
+    topic: Slug = None,
+    channel: Slug = None,
 ) -> QueueFilters:
+    """The queue a page asks for; an unknown department is the person's first, "any" is none."""
     mine = user.departments(ctx.departments)
     chosen = department if department in ctx.departments else (mine[0] if mine else "")
-    return QueueFilters(department=chosen, status=status if status in STATUSES else "open", **rest)
+    return QueueFilters(
+        department=chosen,
+        status=status if status in STATUSES else "open",
+        topic=topic or None,
+        channel=channel or None,
+    )
+
+
+Filters = Annotated[QueueFilters, Depends(queue_filters)]
 
 
 def _queue_values(ctx: ApiContext, filters: QueueFilters) -> dict[str, Any]:
@@ -64,16 +78,7 @@ def _queue_values(ctx: ApiContext, filters: QueueFilters) -> dict[str, Any]:
 
 
 @router.get("/inbox")
-def inbox(
-    request: Request,
-    ctx: Ctx,
-    user: User,
-    department: Slug = None,
-    status: Slug = None,
-    topic: Slug = None,
-    channel: Slug = None,
-) -> Response:
-    filters = _filters(ctx, user, department, status, topic=topic, channel=channel)
+def inbox(request: Request, ctx: Ctx, user: User, filters: Filters) -> Response:
     with ctx.readers() as session:
         known_channels = channels(session)
     return render(
@@ -90,17 +95,8 @@ def inbox(
 
 
 @router.get("/inbox/rows")
-def inbox_rows(
-    request: Request,
-    ctx: Ctx,
-    user: User,
-    department: Slug = None,
-    status: Slug = None,
-    topic: Slug = None,
-    channel: Slug = None,
-) -> Response:
+def inbox_rows(request: Request, ctx: Ctx, user: User, filters: Filters) -> Response:
     """The queue's rows alone: what htmx swaps in when the department's stream says 'new'."""
-    filters = _filters(ctx, user, department, status, topic=topic, channel=channel)
     return render(request, "_rows.html", user, **_queue_values(ctx, filters))
 
 
